@@ -1,0 +1,349 @@
+/* Builds a ZionNode tree from libfyaml's event stream, keeping each node's position. */
+#include "yaml-tree.h"
+
+#include <libfyaml.h>
+#include <string.h>
+
+#include "zion-error.h"
+
+static ZionNode *node_new(ZionNodeKind kind, int line, int column)
+{
+	ZionNode *node = g_new0(ZionNode, 1);
+	node->kind = kind;
+	node->line = line;
+	node->column = column;
+	if (kind != ZION_NODE_SCALAR)
+		node->children = g_ptr_array_new_with_free_func((GDestroyNotify)zion_node_free);
+	return node;
+}
+
+void zion_node_free(ZionNode *node)
+{
+	if (!node)
+		return;
+	g_free(node->text);
+	g_clear_pointer(&node->children, g_ptr_array_unref);
+	g_free(node);
+}
+
+/* An open container while its events are read; keys holds a mapping's keys seen so far. */
+struct open_node {
+	ZionNode *node;
+	GHashTable *keys;
+};
+
+struct builder {
+	const char *file_name;
+	GArray *stack; /* of struct open_node */
+	ZionNode *root;
+	int documents;
+};
+
+static void set_error(GError **error, const char *file_name, int line, int column, const char *message)
+{
+	g_set_error(error, ZION_ERROR, ZION_ERROR_PARSE, "%s:%d:%d: %s", file_name, line, column, message);
+}
+
+static gboolean add_node(struct builder *b, ZionNode *node, GError **error)
+{
+	if (b->stack->len == 0) {
+		b->root = node;
+		return TRUE;
+	}
+	struct open_node *parent = &g_array_index(b->stack, struct open_node, b->stack->len - 1);
+	if (parent->node->kind == ZION_NODE_MAPPING && parent->node->children->len % 2 == 0) {
+		if (node->kind != ZION_NODE_SCALAR) {
+			set_error(error, b->file_name, node->line, node->column,
+				  "a key must be a plain value, not a list or a mapping");
+			zion_node_free(node);
+			return FALSE;
+		}
+		if (g_hash_table_contains(parent->keys, node->text)) {
+			g_autofree char *message = g_strdup_printf("duplicate key '%s'", node->text);
+			set_error(error, b->file_name, node->line, node->column, message);
+			zion_node_free(node);
+			return FALSE;
+		}
+		g_hash_table_add(parent->keys, node->text);
+	}
+	g_ptr_array_add(parent->node->children, node);
+	return TRUE;
+}
+
+static void open_container(struct builder *b, ZionNode *node)
+{
+	struct open_node open = { .node = node };
+	if (node->kind == ZION_NODE_MAPPING)
+		open.keys = g_hash_table_new(g_str_hash, g_str_equal);
+	g_array_append_val(b->stack, open);
+}
+
+static void close_container(struct builder *b)
+{
+	struct open_node *open = &g_array_index(b->stack, struct open_node, b->stack->len - 1);
+	g_clear_pointer(&open->keys, g_hash_table_unref);
+	g_array_set_size(b->stack, b->stack->len - 1);
+}
+
+static gboolean handle_event(struct builder *b, struct fy_event *event, GError **error)
+{
+	const struct fy_mark *mark = fy_event_start_mark(event);
+	int line = mark ? mark->line + 1 : 1;
+	int column = mark ? mark->column + 1 : 1;
+	struct fy_token *anchor = NULL, *tag = NULL;
+	ZionNode *node = NULL;
+
+	switch (event->type) {
+	case FYET_DOCUMENT_START:
+		if (++b->documents > 1) {
+			set_error(error, b->file_name, line, column, "only one document is allowed in a file");
+			return FALSE;
+		}
+		return TRUE;
+	case FYET_ALIAS:
+		set_error(error, b->file_name, line, column, "aliases (*name) are not supported; write the value out");
+		return FALSE;
+	case FYET_SCALAR: {
+		anchor = event->scalar.anchor;
+		tag = event->scalar.tag;
+		size_t length = 0;
+		const char *text = fy_token_get_text(event->scalar.value, &length);
+		if (!text)
+			text = "";
+		if (memchr(text, '\0', length)) {
+			set_error(error, b->file_name, line, column, "a value contains a NUL character");
+			return FALSE;
+		}
+		if (!g_utf8_validate(text, length, NULL)) {
+			set_error(error, b->file_name, line, column, "a value is not valid UTF-8");
+			return FALSE;
+		}
+		node = node_new(ZION_NODE_SCALAR, line, column);
+		node->text = g_strndup(text, length);
+		node->quoted = fy_token_scalar_style(event->scalar.value) != FYSS_PLAIN;
+		break;
+	}
+	case FYET_SEQUENCE_START:
+		anchor = event->sequence_start.anchor;
+		tag = event->sequence_start.tag;
+		node = node_new(ZION_NODE_SEQUENCE, line, column);
+		break;
+	case FYET_MAPPING_START:
+		anchor = event->mapping_start.anchor;
+		tag = event->mapping_start.tag;
+		node = node_new(ZION_NODE_MAPPING, line, column);
+		break;
+	case FYET_SEQUENCE_END:
+	case FYET_MAPPING_END:
+		close_container(b);
+		return TRUE;
+	default:
+		return TRUE;
+	}
+
+	if (anchor || tag) {
+		set_error(error, b->file_name, line, column,
+			  anchor ? "anchors (&name) are not supported; write the value out"
+				 : "tags (!name) are not supported");
+		zion_node_free(node);
+		return FALSE;
+	}
+	if (!add_node(b, node, error))
+		return FALSE;
+	if (node->kind != ZION_NODE_SCALAR)
+		open_container(b, node);
+	return TRUE;
+}
+
+static void set_syntax_error(GError **error, const char *file_name, struct fy_diag *diag)
+{
+	void *iter = NULL;
+	struct fy_diag_error *diag_error;
+	while ((diag_error = fy_diag_errors_iterate(diag, &iter))) {
+		if (diag_error->type >= FYET_ERROR) {
+			set_error(error, file_name, MAX(diag_error->line, 1), MAX(diag_error->column, 1),
+				  diag_error->msg);
+			return;
+		}
+	}
+	g_set_error(error, ZION_ERROR, ZION_ERROR_PARSE, "%s: not valid YAML", file_name);
+}
+
+ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, GError **error)
+{
+	struct fy_diag_cfg diag_cfg;
+	fy_diag_cfg_default(&diag_cfg);
+	diag_cfg.fp = NULL;
+	diag_cfg.colorize = false;
+	struct fy_diag *diag = fy_diag_create(&diag_cfg);
+	if (!diag) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: cannot create a YAML parser", file_name);
+		return NULL;
+	}
+	fy_diag_set_collect_errors(diag, true);
+
+	gboolean json = g_str_has_suffix(file_name, ".json");
+	struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE),
+		.diag = diag,
+	};
+	struct fy_parser *parser = fy_parser_create(&cfg);
+	struct builder b = {
+		.file_name = file_name,
+		.stack = g_array_new(FALSE, FALSE, sizeof(struct open_node)),
+	};
+	gboolean ok = parser && fy_parser_set_string(parser, data, size) == 0;
+	if (!ok)
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: cannot create a YAML parser", file_name);
+
+	struct fy_event *event;
+	while (ok && (event = fy_parser_parse(parser))) {
+		ok = handle_event(&b, event, error);
+		fy_parser_event_free(parser, event);
+	}
+	if (ok && fy_parser_get_stream_error(parser)) {
+		set_syntax_error(error, file_name, diag);
+		ok = FALSE;
+	}
+	if (ok && !b.root) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_PARSE, "%s:1:1: the file is empty", file_name);
+		ok = FALSE;
+	}
+
+	while (b.stack->len > 0)
+		close_container(&b);
+	g_array_unref(b.stack);
+	if (parser)
+		fy_parser_destroy(parser);
+	fy_diag_destroy(diag);
+	if (!ok) {
+		zion_node_free(b.root);
+		return NULL;
+	}
+	return b.root;
+}
+
+ZionNode *zion_node_parse_file(const char *path, GError **error)
+{
+	g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, error);
+	if (!file) {
+		g_prefix_error(error, "cannot read %s: ", path);
+		return NULL;
+	}
+	gsize size = g_mapped_file_get_length(file);
+	if (size > ZION_NODE_MAX_FILE_SIZE) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID, "%s: the file is larger than %d MiB", path,
+			    ZION_NODE_MAX_FILE_SIZE / (1024 * 1024));
+		return NULL;
+	}
+	const char *data = g_mapped_file_get_contents(file);
+	return zion_node_parse(path, data ? data : "", size, error);
+}
+
+ZionNode *zion_node_new_string(const char *text)
+{
+	ZionNode *node = node_new(ZION_NODE_SCALAR, 0, 0);
+	node->text = g_strdup(text);
+	node->quoted = TRUE;
+	return node;
+}
+
+ZionNode *zion_node_new_plain(const char *text)
+{
+	ZionNode *node = node_new(ZION_NODE_SCALAR, 0, 0);
+	node->text = g_strdup(text);
+	return node;
+}
+
+ZionNode *zion_node_new_bool(gboolean value)
+{
+	return zion_node_new_plain(value ? "true" : "false");
+}
+
+ZionNode *zion_node_new_int(gint64 value)
+{
+	ZionNode *node = node_new(ZION_NODE_SCALAR, 0, 0);
+	node->text = g_strdup_printf("%" G_GINT64_FORMAT, value);
+	return node;
+}
+
+ZionNode *zion_node_new_null(void)
+{
+	return zion_node_new_plain("null");
+}
+
+ZionNode *zion_node_new_sequence(void)
+{
+	return node_new(ZION_NODE_SEQUENCE, 0, 0);
+}
+
+ZionNode *zion_node_new_mapping(void)
+{
+	return node_new(ZION_NODE_MAPPING, 0, 0);
+}
+
+void zion_node_append(ZionNode *sequence, ZionNode *item)
+{
+	g_assert(sequence->kind == ZION_NODE_SEQUENCE);
+	g_ptr_array_add(sequence->children, item);
+}
+
+void zion_node_set(ZionNode *mapping, const char *key, ZionNode *value)
+{
+	g_assert(mapping->kind == ZION_NODE_MAPPING && !zion_node_lookup(mapping, key));
+	g_ptr_array_add(mapping->children, zion_node_new_string(key));
+	g_ptr_array_add(mapping->children, value);
+}
+
+guint zion_node_length(const ZionNode *node)
+{
+	if (node->kind == ZION_NODE_SCALAR)
+		return 0;
+	return node->kind == ZION_NODE_MAPPING ? node->children->len / 2 : node->children->len;
+}
+
+ZionNode *zion_node_item(const ZionNode *sequence, guint i)
+{
+	return g_ptr_array_index(sequence->children, i);
+}
+
+ZionNode *zion_node_key(const ZionNode *mapping, guint i)
+{
+	return g_ptr_array_index(mapping->children, 2 * i);
+}
+
+ZionNode *zion_node_value(const ZionNode *mapping, guint i)
+{
+	return g_ptr_array_index(mapping->children, 2 * i + 1);
+}
+
+ZionNode *zion_node_lookup(const ZionNode *mapping, const char *key)
+{
+	guint n = zion_node_length(mapping);
+	for (guint i = 0; i < n; i++) {
+		if (strcmp(zion_node_key(mapping, i)->text, key) == 0)
+			return zion_node_value(mapping, i);
+	}
+	return NULL;
+}
+
+gboolean zion_node_is_null(const ZionNode *node)
+{
+	if (node->kind != ZION_NODE_SCALAR || node->quoted)
+		return FALSE;
+	const char *t = node->text;
+	return *t == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 || strcmp(t, "Null") == 0 ||
+	       strcmp(t, "NULL") == 0;
+}
+
+const char *zion_node_kind_name(const ZionNode *node)
+{
+	switch (node->kind) {
+	case ZION_NODE_SEQUENCE:
+		return "a list";
+	case ZION_NODE_MAPPING:
+		return "a mapping";
+	default:
+		return zion_node_is_null(node) ? "nothing" : "a single value";
+	}
+}

@@ -1,0 +1,77 @@
+/* zionctl's entry point: global options and the dispatch to command groups. */
+#include "zionctl.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+static const struct {
+	const char *name;
+	ZionctlCommand run;
+	const char *summary;
+} groups[] = {
+	{ "persona", zionctl_persona, "write, check, version and roll back persona definitions" },
+};
+
+gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries, int *argc,
+		       char ***argv, int *status)
+{
+	g_autoptr(GOptionContext) context = g_option_context_new(usage);
+	g_option_context_set_summary(context, summary);
+	if (entries)
+		g_option_context_add_main_entries(context, entries, NULL);
+	g_autoptr(GError) error = NULL;
+	if (!g_option_context_parse(context, argc, argv, &error)) {
+		fprintf(stderr, "%s: %s (see --help)\n", g_get_prgname(), error->message);
+		*status = 2;
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void print_help(void)
+{
+	printf("Usage: zionctl [--state-dir DIR] [--verbose] COMMAND ...\n\n"
+	       "Manage Zion's tailored desktops from the command line.\n\nCommands:\n");
+	for (gsize i = 0; i < G_N_ELEMENTS(groups); i++)
+		printf("  %-10s %s\n", groups[i].name, groups[i].summary);
+	printf("\nOptions:\n"
+	       "  --state-dir DIR  where Zion keeps its state (default /var/lib/zion)\n"
+	       "  --verbose        say more about what is done\n"
+	       "  --help           show this help; COMMAND --help shows a command's\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	ZionctlOptions options = { .state_dir = "/var/lib/zion" };
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_help();
+			return 0;
+		} else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
+			options.verbose = TRUE;
+		} else if (strcmp(argv[i], "--state-dir") == 0 && i + 1 < argc) {
+			options.state_dir = argv[++i];
+		} else if (g_str_has_prefix(argv[i], "--state-dir=")) {
+			options.state_dir = argv[i] + strlen("--state-dir=");
+		} else {
+			fprintf(stderr, "zionctl: unknown option %s (see zionctl --help)\n", argv[i]);
+			return 2;
+		}
+	}
+	zion_log_init("zionctl", options.verbose);
+	if (i == argc) {
+		print_help();
+		return 2;
+	}
+	for (gsize g = 0; g < G_N_ELEMENTS(groups); g++) {
+		if (strcmp(argv[i], groups[g].name) == 0)
+			return groups[g].run(&options, argc - i, argv + i);
+	}
+	fprintf(stderr, "zionctl: unknown command '%s' (see zionctl --help)\n", argv[i]);
+	return 2;
+}
