@@ -10,7 +10,8 @@
 
 static gboolean fail(GError **error, const char *what, const char *path, int saved_errno)
 {
-	g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot %s %s: %s", what, path, g_strerror(saved_errno));
+	g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot %s %s: %s", what, path,
+		    g_strerror(saved_errno));
 	return FALSE;
 }
 
@@ -54,7 +55,8 @@ static gboolean write_all(int fd, const char *data, gsize length)
 	return TRUE;
 }
 
-gboolean zion_write_file_atomic(const char *path, const char *data, gsize length, mode_t mode, GError **error)
+gboolean zion_write_file_atomic(const char *path, const char *data, gsize length, mode_t mode,
+				GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
 	g_autofree char *base = g_path_get_basename(path);

@@ -7,7 +7,8 @@
 #include <glib.h>
 #include <sys/types.h>
 
-gboolean zion_write_file_atomic(const char *path, const char *data, gsize length, mode_t mode, GError **error);
+gboolean zion_write_file_atomic(const char *path, const char *data, gsize length, mode_t mode,
+				GError **error);
 
 /* Makes a directory (and its parents) and makes its entry durable in its parent. */
 gboolean zion_make_dir_durable(const char *path, mode_t mode, GError **error);

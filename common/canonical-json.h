@@ -1,7 +1,7 @@
 /*
- * Canonical JSON: object keys sorted by their UTF-8 bytes, no insignificant white space, strings with the
- * minimum of escapes. Two trees that mean the same give the same bytes, so a hash of these bytes identifies
- * a definition whatever its source looked like.
+ * Canonical JSON: object keys sorted by their UTF-8 bytes, no insignificant white space, strings
+ * with the minimum of escapes. Two trees that mean the same give the same bytes, so a hash of these
+ * bytes identifies a definition whatever its source looked like.
  */
 #pragma once
 

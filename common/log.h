@@ -1,6 +1,6 @@
 /*
- * Logging for every Zion program: one line per message, prefixed with the program's name and the level,
- * on standard error. Use GLib's g_message/g_warning/g_debug; this installs the writer.
+ * Logging for every Zion program: one line per message, prefixed with the program's name and the
+ * level, on standard error. Use GLib's g_message/g_warning/g_debug; this installs the writer.
  */
 #pragma once
 

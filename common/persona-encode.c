@@ -44,12 +44,16 @@ static ZionNode *encode_appearance(const ZionPersona *p)
 static ZionNode *encode_resources(const ZionPersona *p)
 {
 	ZionNode *node = zion_node_new_mapping();
-	zion_node_set(node, "cpus", p->resources.cpus_milli ? milli_number(p->resources.cpus_milli)
-							     : zion_node_new_null());
+	zion_node_set(node, "cpus",
+		      p->resources.cpus_milli ? milli_number(p->resources.cpus_milli)
+					      : zion_node_new_null());
 	zion_node_set(node, "cpu_weight", zion_node_new_int(p->resources.cpu_weight));
-	g_autofree char *memory = p->resources.memory ? zion_format_size(p->resources.memory) : NULL;
+	g_autofree char *memory =
+		p->resources.memory ? zion_format_size(p->resources.memory) : NULL;
 	zion_node_set(node, "memory", string_or_null(memory));
-	zion_node_set(node, "pids", p->resources.pids ? zion_node_new_int(p->resources.pids) : zion_node_new_null());
+	zion_node_set(node, "pids",
+		      p->resources.pids ? zion_node_new_int(p->resources.pids)
+					: zion_node_new_null());
 	zion_node_set(node, "io_weight", zion_node_new_int(p->resources.io_weight));
 	return node;
 }
@@ -71,7 +75,8 @@ static ZionNode *encode_users(const ZionPersona *p)
 		const ZionPersonaUser *user = g_ptr_array_index(p->users, i);
 		ZionNode *node = zion_node_new_mapping();
 		zion_node_set(node, "name", zion_node_new_string(user->name));
-		zion_node_set(node, "uid", user->uid >= 0 ? zion_node_new_int(user->uid) : zion_node_new_null());
+		zion_node_set(node, "uid",
+			      user->uid >= 0 ? zion_node_new_int(user->uid) : zion_node_new_null());
 		zion_node_set(node, "groups", string_list(user->groups));
 		zion_node_set(node, "shell", zion_node_new_string(user->shell));
 		zion_node_set(node, "sudo", zion_node_new_bool(user->sudo));
@@ -100,14 +105,18 @@ static ZionNode *encode_network(const ZionPersona *p)
 static ZionNode *encode_firewall(const ZionPersona *p)
 {
 	ZionNode *node = zion_node_new_mapping();
-	zion_node_set(node, "incoming", zion_node_new_string(zion_firewall_action_names[p->firewall.incoming]));
-	zion_node_set(node, "outgoing", zion_node_new_string(zion_firewall_action_names[p->firewall.outgoing]));
+	zion_node_set(node, "incoming",
+		      zion_node_new_string(zion_firewall_action_names[p->firewall.incoming]));
+	zion_node_set(node, "outgoing",
+		      zion_node_new_string(zion_firewall_action_names[p->firewall.outgoing]));
 	ZionNode *rules = zion_node_new_sequence();
 	for (guint i = 0; i < p->firewall.rules->len; i++) {
 		const ZionFirewallRule *rule = g_ptr_array_index(p->firewall.rules, i);
 		ZionNode *r = zion_node_new_mapping();
-		zion_node_set(r, "action", zion_node_new_string(zion_firewall_action_names[rule->action]));
-		zion_node_set(r, "direction", zion_node_new_string(zion_direction_names[rule->direction]));
+		zion_node_set(r, "action",
+			      zion_node_new_string(zion_firewall_action_names[rule->action]));
+		zion_node_set(r, "direction",
+			      zion_node_new_string(zion_direction_names[rule->direction]));
 		zion_node_set(r, "proto", zion_node_new_string(zion_proto_names[rule->proto]));
 		g_autofree char *port = NULL;
 		if (rule->port_first && rule->port_first == rule->port_last)
@@ -128,7 +137,8 @@ static ZionNode *encode_schedule(const ZionPersona *p)
 	for (guint i = 0; i < p->schedule->len; i++) {
 		const ZionScheduleEntry *entry = g_ptr_array_index(p->schedule, i);
 		ZionNode *node = zion_node_new_mapping();
-		g_autofree char *interval = entry->interval ? zion_format_duration(entry->interval) : NULL;
+		g_autofree char *interval =
+			entry->interval ? zion_format_duration(entry->interval) : NULL;
 		zion_node_set(node, "name", zion_node_new_string(entry->name));
 		zion_node_set(node, "calendar", string_or_null(entry->calendar));
 		zion_node_set(node, "interval", string_or_null(interval));

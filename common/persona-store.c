@@ -38,10 +38,6 @@ ZionPersonaStore *zion_persona_store_open(const char *state_dir, gboolean create
 	g_autofree char *dir = g_build_filename(state_dir, "personas", NULL);
 	if (create && !zion_make_dir_durable(dir, 0755, error))
 		return NULL;
-	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_NOT_FOUND, "%s: no persona store here", state_dir);
-		return NULL;
-	}
 	ZionPersonaStore *store = g_new0(ZionPersonaStore, 1);
 	store->dir = g_steal_pointer(&dir);
 	return store;
@@ -53,11 +49,6 @@ void zion_persona_store_free(ZionPersonaStore *store)
 		return;
 	g_free(store->dir);
 	g_free(store);
-}
-
-static gboolean valid_name(const char *name)
-{
-	return g_regex_match_simple("^[a-z0-9][a-z0-9-]{0,31}$", name, G_REGEX_DOLLAR_ENDONLY, 0);
 }
 
 static char *persona_dir(ZionPersonaStore *store, const char *name)
@@ -88,8 +79,8 @@ static gboolean read_state(ZionPersonaStore *store, const char *name, struct per
 	guint64 current = g_key_file_get_uint64(file, STATE_GROUP, "current", NULL);
 	guint64 latest = g_key_file_get_uint64(file, STATE_GROUP, "latest", NULL);
 	if (latest == 0 || latest > G_MAXUINT || current == 0 || current > latest) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_CORRUPT, "%s: current and latest versions are inconsistent",
-			    path);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_CORRUPT,
+			    "%s: current and latest versions are inconsistent", path);
 		return FALSE;
 	}
 	state->current = (guint)current;
@@ -97,20 +88,21 @@ static gboolean read_state(ZionPersonaStore *store, const char *name, struct per
 	return TRUE;
 }
 
-static gboolean write_state(ZionPersonaStore *store, const char *name, const struct persona_state *state,
-			    GError **error)
+static gboolean write_state(ZionPersonaStore *store, const char *name,
+			    const struct persona_state *state, GError **error)
 {
 	g_autofree char *path = g_build_filename(store->dir, name, "state", NULL);
-	g_autofree char *text = g_strdup_printf("[" STATE_GROUP "]\ncurrent=%u\nlatest=%u\n", state->current,
-						state->latest);
+	g_autofree char *text = g_strdup_printf("[" STATE_GROUP "]\ncurrent=%u\nlatest=%u\n",
+						state->current, state->latest);
 	return zion_write_file_atomic(path, text, strlen(text), 0644, error);
 }
 
-static gboolean require_persona(ZionPersonaStore *store, const char *name, struct persona_state *state,
-				GError **error)
+static gboolean require_persona(ZionPersonaStore *store, const char *name,
+				struct persona_state *state, GError **error)
 {
-	if (!valid_name(name)) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID, "'%s' is not a persona name", name);
+	if (!zion_persona_name_is_valid(name)) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID, "'%s' is not a persona name",
+			    name);
 		return FALSE;
 	}
 	if (!read_state(store, name, state, error))
@@ -123,8 +115,8 @@ static gboolean require_persona(ZionPersonaStore *store, const char *name, struc
 }
 
 /* Reads version number of name and checks that it is the persona it claims to be. */
-static ZionPersona *read_version(ZionPersonaStore *store, const char *name, guint number, char **canonical,
-				 gint64 *saved, GError **error)
+static ZionPersona *read_version(ZionPersonaStore *store, const char *name, guint number,
+				 char **canonical, gint64 *saved, GError **error)
 {
 	g_autofree char *path = version_path(store, name, number);
 	g_autofree char *data = NULL;
@@ -143,7 +135,8 @@ static ZionPersona *read_version(ZionPersonaStore *store, const char *name, guin
 		return NULL;
 	}
 	if (strcmp(persona->name, name) != 0) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_CORRUPT, "%s holds persona '%s'", path, persona->name);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_CORRUPT, "%s holds persona '%s'", path,
+			    persona->name);
 		return NULL;
 	}
 	if (canonical)
@@ -158,7 +151,8 @@ static ZionPersonaVersion *version_info(ZionPersonaStore *store, const char *nam
 {
 	g_autofree char *canonical = NULL;
 	gint64 saved = 0;
-	g_autoptr(ZionPersona) persona = read_version(store, name, number, &canonical, &saved, error);
+	g_autoptr(ZionPersona) persona =
+		read_version(store, name, number, &canonical, &saved, error);
 	if (!persona)
 		return NULL;
 	ZionPersonaVersion *version = g_new0(ZionPersonaVersion, 1);
@@ -176,14 +170,18 @@ static int compare_names(gconstpointer a, gconstpointer b)
 
 char **zion_persona_store_list(ZionPersonaStore *store, GError **error)
 {
-	g_autoptr(GDir) dir = g_dir_open(store->dir, 0, error);
-	if (!dir)
-		return NULL;
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) local = NULL;
+	g_autoptr(GDir) dir = g_dir_open(store->dir, 0, &local);
+	if (!dir && !g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		g_propagate_error(error, g_steal_pointer(&local));
+		return NULL;
+	}
 	const char *entry;
-	while ((entry = g_dir_read_name(dir))) {
+	while (dir && (entry = g_dir_read_name(dir))) {
 		struct persona_state state;
-		if (valid_name(entry) && read_state(store, entry, &state, NULL) && state.latest > 0)
+		if (zion_persona_name_is_valid(entry) && read_state(store, entry, &state, NULL) &&
+		    state.latest > 0)
 			g_ptr_array_add(names, g_strdup(entry));
 	}
 	g_ptr_array_sort(names, compare_names);
@@ -196,7 +194,8 @@ GPtrArray *zion_persona_store_versions(ZionPersonaStore *store, const char *name
 	struct persona_state state;
 	if (!require_persona(store, name, &state, error))
 		return NULL;
-	g_autoptr(GPtrArray) versions = g_ptr_array_new_with_free_func((GDestroyNotify)zion_persona_version_free);
+	g_autoptr(GPtrArray) versions =
+		g_ptr_array_new_with_free_func((GDestroyNotify)zion_persona_version_free);
 	for (guint number = 1; number <= state.latest; number++) {
 		ZionPersonaVersion *version = version_info(store, name, number, &state, error);
 		if (!version)
@@ -206,8 +205,8 @@ GPtrArray *zion_persona_store_versions(ZionPersonaStore *store, const char *name
 	return g_steal_pointer(&versions);
 }
 
-ZionPersonaVersion *zion_persona_store_find(ZionPersonaStore *store, const char *name, const char *spec,
-					    GError **error)
+ZionPersonaVersion *zion_persona_store_find(ZionPersonaStore *store, const char *name,
+					    const char *spec, GError **error)
 {
 	struct persona_state state;
 	if (!require_persona(store, name, &state, error))
@@ -218,15 +217,18 @@ ZionPersonaVersion *zion_persona_store_find(ZionPersonaStore *store, const char 
 	guint64 number;
 	if (strlen(spec) < 7 && g_ascii_string_to_unsigned(spec, 10, 1, G_MAXUINT, &number, NULL)) {
 		if (number > state.latest) {
-			g_set_error(error, ZION_ERROR, ZION_ERROR_NOT_FOUND, "%s has no version %s (latest is %u)",
-				    name, spec, state.latest);
+			g_set_error(error, ZION_ERROR, ZION_ERROR_NOT_FOUND,
+				    "%s has no version %s (latest is %u)", name, spec,
+				    state.latest);
 			return NULL;
 		}
 		return version_info(store, name, (guint)number, &state, error);
 	}
 	if (strlen(spec) < 7 || !g_regex_match_simple("^[0-9a-f]+$", spec, 0, 0)) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-			    "'%s' is neither a version number nor a hash prefix of at least 7 hex digits", spec);
+			    "'%s' is neither a version number nor a hash prefix of at least 7 hex "
+			    "digits",
+			    spec);
 		return NULL;
 	}
 	g_autoptr(GPtrArray) versions = zion_persona_store_versions(store, name, error);
@@ -238,16 +240,19 @@ ZionPersonaVersion *zion_persona_store_find(ZionPersonaStore *store, const char 
 		if (!g_str_has_prefix(version->hash, spec))
 			continue;
 		/* Versions with the same content share a hash; the newest one stands for them. */
-		const ZionPersonaVersion *previous = found >= 0 ? g_ptr_array_index(versions, found) : NULL;
+		const ZionPersonaVersion *previous =
+			found >= 0 ? g_ptr_array_index(versions, found) : NULL;
 		if (previous && strcmp(previous->hash, version->hash) != 0) {
 			g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-				    "hash prefix '%s' matches more than one version of %s", spec, name);
+				    "hash prefix '%s' matches more than one version of %s", spec,
+				    name);
 			return NULL;
 		}
 		found = (gint)i;
 	}
 	if (found < 0) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_NOT_FOUND, "%s has no version with hash %s...", name, spec);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_NOT_FOUND,
+			    "%s has no version with hash %s...", name, spec);
 		return NULL;
 	}
 	return g_ptr_array_steal_index(versions, (guint)found);
@@ -274,7 +279,8 @@ static int lock_persona(ZionPersonaStore *store, const char *name, GError **erro
 	g_autofree char *path = g_build_filename(dir, "lock", NULL);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot lock %s: %s", path, g_strerror(errno));
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot lock %s: %s", path,
+			    g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -282,17 +288,22 @@ static int lock_persona(ZionPersonaStore *store, const char *name, GError **erro
 	return fd;
 }
 
-/* Under the lock: removes what an interrupted save left behind (versions past latest, temporary files). */
-static void remove_leftovers(ZionPersonaStore *store, const char *name, const struct persona_state *state)
+/* Under the lock: removes what an interrupted save left behind (versions past latest, temporary
+ * files). */
+static void remove_leftovers(ZionPersonaStore *store, const char *name,
+			     const struct persona_state *state)
 {
 	g_autofree char *path = persona_dir(store, name);
 	g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
 	const char *entry;
 	while (dir && (entry = g_dir_read_name(dir))) {
 		guint64 number = 0;
-		g_autofree char *stem = g_str_has_suffix(entry, ".json") ? g_strndup(entry, strlen(entry) - 5) : NULL;
-		gboolean orphan = stem && g_ascii_string_to_unsigned(stem, 10, 1, G_MAXUINT, &number, NULL) &&
-				  number > state->latest;
+		g_autofree char *stem = g_str_has_suffix(entry, ".json")
+						? g_strndup(entry, strlen(entry) - 5)
+						: NULL;
+		gboolean orphan =
+			stem && g_ascii_string_to_unsigned(stem, 10, 1, G_MAXUINT, &number, NULL) &&
+			number > state->latest;
 		if (orphan || (entry[0] == '.' && strstr(entry, ".tmp-"))) {
 			g_autofree char *file = g_build_filename(path, entry, NULL);
 			g_unlink(file);
@@ -317,12 +328,14 @@ ZionPersonaVersion *zion_persona_store_save(ZionPersonaStore *store, const ZionP
 		goto out;
 	remove_leftovers(store, name, &state);
 	if (state.latest > 0) {
-		g_autoptr(ZionPersona) stored = read_version(store, name, state.current, &current, NULL, error);
+		g_autoptr(ZionPersona) stored =
+			read_version(store, name, state.current, &current, NULL, error);
 		if (!stored)
 			goto out;
 	}
 	if (!current || strcmp(current, canonical) != 0) {
-		struct persona_state next = { .current = state.latest + 1, .latest = state.latest + 1 };
+		struct persona_state next = { .current = state.latest + 1,
+					      .latest = state.latest + 1 };
 		g_autofree char *path = version_path(store, name, next.latest);
 		if (!zion_write_file_atomic(path, canonical, strlen(canonical), 0444, error) ||
 		    !write_state(store, name, &next, error))

@@ -1,4 +1,5 @@
-/* The persona's life cycle, loading, identity (canonical JSON and hash) and the units its fields use. */
+/* The persona's life cycle, loading, identity (canonical JSON and hash) and the units its fields
+ * use. */
 #include "persona.h"
 
 #include <string.h>
@@ -92,6 +93,12 @@ void zion_persona_free(ZionPersona *p)
 	g_free(p);
 }
 
+gboolean zion_persona_name_is_valid(const char *name)
+{
+	return g_regex_match_simple("^(?:" ZION_PERSONA_NAME_PATTERN ")$", name,
+				    G_REGEX_DOLLAR_ENDONLY, 0);
+}
+
 ZionPersonaUser *zion_persona_user_new(void)
 {
 	ZionPersonaUser *user = g_new0(ZionPersonaUser, 1);
@@ -178,8 +185,8 @@ char *zion_format_size(guint64 bytes)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS(size_units); i++) {
 		if (bytes >= size_units[i].factor && bytes % size_units[i].factor == 0)
-			return g_strdup_printf("%" G_GUINT64_FORMAT "%c", bytes / size_units[i].factor,
-					       size_units[i].suffix);
+			return g_strdup_printf("%" G_GUINT64_FORMAT "%c",
+					       bytes / size_units[i].factor, size_units[i].suffix);
 	}
 	return g_strdup_printf("%" G_GUINT64_FORMAT, bytes);
 }
@@ -213,7 +220,8 @@ char *zion_format_duration(guint64 seconds)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS(duration_units); i++) {
 		if (seconds % duration_units[i].seconds == 0)
-			return g_strdup_printf("%" G_GUINT64_FORMAT "%c", seconds / duration_units[i].seconds,
+			return g_strdup_printf("%" G_GUINT64_FORMAT "%c",
+					       seconds / duration_units[i].seconds,
 					       duration_units[i].suffix);
 	}
 	g_assert_not_reached();

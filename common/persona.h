@@ -1,7 +1,7 @@
 /*
- * The persona model, schema zion/v1: what a tailored desktop is made of. A persona is read from YAML or
- * JSON (persona-decode.c), written back as a tree whose canonical JSON identifies it (persona-encode.c).
- * The format is documented field by field in docs/persona-format.md.
+ * The persona model, schema zion/v1: what a tailored desktop is made of. A persona is read from
+ * YAML or JSON (persona-decode.c), written back as a tree whose canonical JSON identifies it
+ * (persona-encode.c). The format is documented field by field in docs/persona-format.md.
  */
 #pragma once
 
@@ -11,6 +11,11 @@
 
 #define ZION_PERSONA_SCHEMA "zion/v1"
 
+/* Persona names double as host names and directory names: lowercase letters, digits and inner '-'.
+ */
+#define ZION_PERSONA_NAME_PATTERN "[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?"
+gboolean zion_persona_name_is_valid(const char *name);
+
 typedef enum { ZION_NETWORK_NONE, ZION_NETWORK_NAT, ZION_NETWORK_HOST } ZionNetworkMode;
 typedef enum { ZION_FIREWALL_ALLOW, ZION_FIREWALL_DENY } ZionFirewallAction;
 typedef enum { ZION_DIRECTION_IN, ZION_DIRECTION_OUT } ZionDirection;
@@ -18,7 +23,7 @@ typedef enum { ZION_PROTO_TCP, ZION_PROTO_UDP, ZION_PROTO_ICMP, ZION_PROTO_ANY }
 
 typedef struct {
 	char *name;
-	gint64 uid;	/* -1: the first free one */
+	gint64 uid; /* -1: the first free one */
 	char **groups;
 	char *shell;
 	gboolean sudo;
@@ -30,7 +35,7 @@ typedef struct {
 	ZionProto proto;
 	guint port_first; /* 0: any port */
 	guint port_last;
-	char *address;	  /* an address or CIDR network; NULL: any */
+	char *address; /* an address or CIDR network; NULL: any */
 } ZionFirewallRule;
 
 typedef struct {
@@ -54,7 +59,7 @@ typedef struct {
 	char *description;
 	char *base; /* "host" or an image name */
 	struct {
-		char *color; /* "#rrggbb" */
+		char *color;	 /* "#rrggbb" */
 		char *wallpaper; /* a path inside the desktop, or NULL */
 		char *interface_font;
 		char *monospace_font;

@@ -11,7 +11,8 @@
 
 #include "zion-error.h"
 
-#define RESOLVE_STRICT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
+#define RESOLVE_STRICT                                                                             \
+	(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
 
 const char *zion_path_problem(const char *path)
 {
@@ -41,7 +42,8 @@ const char *zion_path_problem(const char *path)
 	for (gsize i = 0; i < G_N_ELEMENTS(virtual_roots); i++) {
 		gsize n = strlen(virtual_roots[i]);
 		if (strncmp(path, virtual_roots[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
-			return "must not be under /proc, /sys or /dev, which are not part of the root file system";
+			return "must not be under /proc, /sys or /dev, which are not part of the "
+			       "root file system";
 	}
 	return NULL;
 }
@@ -60,6 +62,18 @@ static int open_strict(int dir_fd, const char *relative, int flags, mode_t mode)
 	return fd;
 }
 
+/* ELOOP and EXDEV are openat2's refusals: a symlink or a mount point was on the way. */
+static void set_open_error(GError **error, const char *relative, int saved_errno)
+{
+	if (saved_errno == ELOOP || saved_errno == EXDEV)
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+			    "/%s: refused, the path goes through a symbolic link or a mount point",
+			    relative);
+	else
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "/%s: %s", relative,
+			    g_strerror(saved_errno));
+}
+
 static gboolean make_parents(int root_fd, const char *relative, GError **error)
 {
 	g_autofree char *parent = g_path_get_dirname(relative);
@@ -71,15 +85,16 @@ static gboolean make_parents(int root_fd, const char *relative, GError **error)
 		return TRUE;
 	}
 	if (errno != ENOENT) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "/%s: %s", parent, g_strerror(errno));
+		set_open_error(error, parent, errno);
 		return FALSE;
 	}
 	if (!make_parents(root_fd, parent, error))
 		return FALSE;
 	g_autofree char *grandparent = g_path_get_dirname(parent);
 	g_autofree char *name = g_path_get_basename(parent);
-	int dir_fd = strcmp(grandparent, ".") == 0 ? dup(root_fd)
-						   : open_strict(root_fd, grandparent, O_PATH | O_DIRECTORY, 0);
+	int dir_fd = strcmp(grandparent, ".") == 0
+			     ? dup(root_fd)
+			     : open_strict(root_fd, grandparent, O_PATH | O_DIRECTORY, 0);
 	if (dir_fd < 0 || (mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST)) {
 		int saved = errno;
 		if (dir_fd >= 0)
@@ -92,8 +107,8 @@ static gboolean make_parents(int root_fd, const char *relative, GError **error)
 	return TRUE;
 }
 
-int zion_path_open_beneath(int root_fd, const char *path, int flags, mode_t mode, gboolean create_parents,
-			   GError **error)
+int zion_path_open_beneath(int root_fd, const char *path, int flags, mode_t mode,
+			   gboolean create_parents, GError **error)
 {
 	const char *problem = zion_path_problem(path);
 	if (problem) {
@@ -104,12 +119,7 @@ int zion_path_open_beneath(int root_fd, const char *path, int flags, mode_t mode
 	if (create_parents && !make_parents(root_fd, relative, error))
 		return -1;
 	int fd = open_strict(root_fd, relative, flags, mode);
-	if (fd < 0) {
-		if (errno == ELOOP || errno == EXDEV)
-			g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-				    "%s: refused, the path goes through a symbolic link or a mount point", path);
-		else
-			g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: %s", path, g_strerror(errno));
-	}
+	if (fd < 0)
+		set_open_error(error, relative, errno);
 	return fd;
 }

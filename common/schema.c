@@ -6,18 +6,19 @@
 
 #include "zion-error.h"
 
-gboolean zion_schema_fail(ZionSchema *s, const ZionNode *node, const char *path, const char *format, ...)
+gboolean zion_schema_fail(ZionSchema *s, const ZionNode *node, const char *path, const char *format,
+			  ...)
 {
 	va_list args;
 	va_start(args, format);
 	g_autofree char *message = g_strdup_vprintf(format, args);
 	va_end(args);
 	if (path && *path)
-		g_set_error(s->error, ZION_ERROR, ZION_ERROR_INVALID, "%s:%d:%d: %s: %s", s->file, node->line,
-			    node->column, path, message);
+		g_set_error(s->error, ZION_ERROR, ZION_ERROR_INVALID, "%s:%d:%d: %s: %s", s->file,
+			    node->line, node->column, path, message);
 	else
-		g_set_error(s->error, ZION_ERROR, ZION_ERROR_INVALID, "%s:%d:%d: %s", s->file, node->line,
-			    node->column, message);
+		g_set_error(s->error, ZION_ERROR, ZION_ERROR_INVALID, "%s:%d:%d: %s", s->file,
+			    node->line, node->column, message);
 	return FALSE;
 }
 
@@ -53,7 +54,8 @@ static const char *kind_article(ZionNodeKind kind)
 	}
 }
 
-gboolean zion_schema_expect_kind(ZionSchema *s, const ZionNode *node, const char *path, ZionNodeKind kind)
+gboolean zion_schema_expect_kind(ZionSchema *s, const ZionNode *node, const char *path,
+				 ZionNodeKind kind)
 {
 	if (node->kind == kind && !(kind == ZION_NODE_SCALAR && zion_node_is_null(node)))
 		return TRUE;
@@ -113,15 +115,18 @@ gboolean zion_schema_check_keys(ZionSchema *s, const ZionNode *mapping, const ch
 		g_autofree char *escaped = g_strescape(key->text, NULL);
 		const char *suggestion = zion_schema_suggest(key->text, allowed);
 		if (suggestion)
-			return zion_schema_fail(s, key, path, "unknown field '%s'; did you mean '%s'?", escaped,
+			return zion_schema_fail(s, key, path,
+						"unknown field '%s'; did you mean '%s'?", escaped,
 						suggestion);
 		g_autofree char *list = g_strjoinv(", ", (char **)allowed);
-		return zion_schema_fail(s, key, path, "unknown field '%s' (expected one of: %s)", escaped, list);
+		return zion_schema_fail(s, key, path, "unknown field '%s' (expected one of: %s)",
+					escaped, list);
 	}
 	return TRUE;
 }
 
-gboolean zion_schema_require(ZionSchema *s, const ZionNode *mapping, const char *path, const char *key)
+gboolean zion_schema_require(ZionSchema *s, const ZionNode *mapping, const char *path,
+			     const char *key)
 {
 	const ZionNode *value = zion_node_lookup(mapping, key);
 	if (!value)
@@ -158,8 +163,8 @@ gboolean zion_schema_bool(ZionSchema *s, const ZionNode *node, const char *path,
 	return zion_schema_fail(s, node, path, "expected true or false, got %s", got);
 }
 
-gboolean zion_schema_int(ZionSchema *s, const ZionNode *node, const char *path, gint64 min, gint64 max,
-			 gint64 *out)
+gboolean zion_schema_int(ZionSchema *s, const ZionNode *node, const char *path, gint64 min,
+			 gint64 max, gint64 *out)
 {
 	gint64 value = 0;
 	if (node->kind != ZION_NODE_SCALAR || node->quoted ||
@@ -176,8 +181,8 @@ gboolean zion_schema_int(ZionSchema *s, const ZionNode *node, const char *path, 
 	return TRUE;
 }
 
-gboolean zion_schema_enum(ZionSchema *s, const ZionNode *node, const char *path, const char *const *choices,
-			  guint *out)
+gboolean zion_schema_enum(ZionSchema *s, const ZionNode *node, const char *path,
+			  const char *const *choices, guint *out)
 {
 	if (node->kind == ZION_NODE_SCALAR) {
 		for (guint i = 0; choices[i]; i++) {
@@ -192,8 +197,8 @@ gboolean zion_schema_enum(ZionSchema *s, const ZionNode *node, const char *path,
 	return zion_schema_fail(s, node, path, "expected one of %s, got %s", list, got);
 }
 
-gboolean zion_schema_match(ZionSchema *s, const ZionNode *node, const char *path, const char *pattern,
-			   const char *what, char **out)
+gboolean zion_schema_match(ZionSchema *s, const ZionNode *node, const char *path,
+			   const char *pattern, const char *what, char **out)
 {
 	g_autofree char *whole = g_strdup_printf("^(?:%s)$", pattern);
 	if (node->kind == ZION_NODE_SCALAR && !zion_node_is_null(node) &&

@@ -13,8 +13,8 @@ static void change_free(ZionTreeChange *change)
 	g_free(change);
 }
 
-static void add_change(GPtrArray *changes, ZionChangeKind kind, const char *path, const ZionNode *before,
-		       const ZionNode *after)
+static void add_change(GPtrArray *changes, ZionChangeKind kind, const char *path,
+		       const ZionNode *before, const ZionNode *after)
 {
 	ZionTreeChange *change = g_new0(ZionTreeChange, 1);
 	change->kind = kind;
@@ -53,7 +53,8 @@ static GPtrArray *sorted_keys(const ZionNode *mapping)
 	return keys;
 }
 
-static void diff_mappings(GPtrArray *changes, const char *path, const ZionNode *a, const ZionNode *b)
+static void diff_mappings(GPtrArray *changes, const char *path, const ZionNode *a,
+			  const ZionNode *b)
 {
 	g_autoptr(GPtrArray) keys_a = sorted_keys(a);
 	g_autoptr(GPtrArray) keys_b = sorted_keys(b);
@@ -64,7 +65,8 @@ static void diff_mappings(GPtrArray *changes, const char *path, const ZionNode *
 		if (in_b)
 			diff_node(changes, sub, zion_node_lookup(a, key), in_b);
 		else
-			add_change(changes, ZION_CHANGE_REMOVED, sub, zion_node_lookup(a, key), NULL);
+			add_change(changes, ZION_CHANGE_REMOVED, sub, zion_node_lookup(a, key),
+				   NULL);
 	}
 	for (guint i = 0; i < keys_b->len; i++) {
 		const char *key = ((ZionNode *)g_ptr_array_index(keys_b, i))->text;
@@ -84,9 +86,11 @@ static const char *identity_key(const ZionNode *list)
 		gboolean usable = TRUE;
 		for (guint i = 0; usable && i < zion_node_length(list); i++) {
 			const ZionNode *item = zion_node_item(list, i);
-			const ZionNode *id = item->kind == ZION_NODE_MAPPING ? zion_node_lookup(item, candidates[c])
-									   : NULL;
-			usable = id && id->kind == ZION_NODE_SCALAR && g_hash_table_add(seen, id->text);
+			const ZionNode *id = item->kind == ZION_NODE_MAPPING
+						     ? zion_node_lookup(item, candidates[c])
+						     : NULL;
+			usable = id && id->kind == ZION_NODE_SCALAR &&
+				 g_hash_table_add(seen, id->text);
 		}
 		if (usable)
 			return candidates[c];
@@ -104,8 +108,8 @@ static const ZionNode *find_by_identity(const ZionNode *list, const char *key, c
 	return NULL;
 }
 
-static void diff_by_identity(GPtrArray *changes, const char *path, const ZionNode *a, const ZionNode *b,
-			     const char *key)
+static void diff_by_identity(GPtrArray *changes, const char *path, const ZionNode *a,
+			     const ZionNode *b, const char *key)
 {
 	for (guint i = 0; i < zion_node_length(a); i++) {
 		const ZionNode *item = zion_node_item(a, i);
@@ -161,7 +165,8 @@ static void diff_as_sets(GPtrArray *changes, const char *path, const ZionNode *a
 		add_change(changes, ZION_CHANGE_CHANGED, path, a, b);
 }
 
-static void diff_by_position(GPtrArray *changes, const char *path, const ZionNode *a, const ZionNode *b)
+static void diff_by_position(GPtrArray *changes, const char *path, const ZionNode *a,
+			     const ZionNode *b)
 {
 	guint na = zion_node_length(a), nb = zion_node_length(b);
 	for (guint i = 0; i < MAX(na, nb); i++) {

@@ -1,7 +1,7 @@
 /*
- * Field-by-field differences between two trees (two persona versions, say). Lists whose items all carry a
- * unique "name" or "path" are matched by it (users[alice].shell), lists of plain values as sets, other
- * lists by position.
+ * Field-by-field differences between two trees (two persona versions, say). Lists whose items all
+ * carry a unique "name" or "path" are matched by it (users[alice].shell), lists of plain values as
+ * sets, other lists by position.
  */
 #pragma once
 

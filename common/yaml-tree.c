@@ -37,11 +37,14 @@ struct builder {
 	GArray *stack; /* of struct open_node */
 	ZionNode *root;
 	int documents;
+	int line, column; /* of the last event that had a position */
 };
 
-static void set_error(GError **error, const char *file_name, int line, int column, const char *message)
+static void set_error(GError **error, const char *file_name, int line, int column,
+		      const char *message)
 {
-	g_set_error(error, ZION_ERROR, ZION_ERROR_PARSE, "%s:%d:%d: %s", file_name, line, column, message);
+	g_set_error(error, ZION_ERROR, ZION_ERROR_PARSE, "%s:%d:%d: %s", file_name, line, column,
+		    message);
 }
 
 static gboolean add_node(struct builder *b, ZionNode *node, GError **error)
@@ -59,7 +62,8 @@ static gboolean add_node(struct builder *b, ZionNode *node, GError **error)
 			return FALSE;
 		}
 		if (g_hash_table_contains(parent->keys, node->text)) {
-			g_autofree char *message = g_strdup_printf("duplicate key '%s'", node->text);
+			g_autofree char *message =
+				g_strdup_printf("duplicate key '%s'", node->text);
 			set_error(error, b->file_name, node->line, node->column, message);
 			zion_node_free(node);
 			return FALSE;
@@ -85,33 +89,57 @@ static void close_container(struct builder *b)
 	g_array_set_size(b->stack, b->stack->len - 1);
 }
 
+/*
+ * A scalar's value with escapes and folding applied. Read through a token iterator:
+ * fy_token_get_text() caches a buffer in the token that libfyaml 0.7.12 leaks when the stream later
+ * ends in an error.
+ */
+static GString *scalar_text(struct fy_token *token)
+{
+	GString *text = g_string_new(NULL);
+	struct fy_token_iter *iter = fy_token_iter_create(token);
+	const struct fy_iter_chunk *chunk = NULL;
+	int iter_error = 0;
+	while (iter && (chunk = fy_token_iter_chunk_next(iter, chunk, &iter_error)))
+		g_string_append_len(text, chunk->str, (gssize)chunk->len);
+	if (iter)
+		fy_token_iter_destroy(iter);
+	return text;
+}
+
 static gboolean handle_event(struct builder *b, struct fy_event *event, GError **error)
 {
+	/* An empty value has no mark of its own: it is placed where its key was. */
 	const struct fy_mark *mark = fy_event_start_mark(event);
-	int line = mark ? mark->line + 1 : 1;
-	int column = mark ? mark->column + 1 : 1;
+	if (mark) {
+		b->line = mark->line + 1;
+		b->column = mark->column + 1;
+	}
+	int line = b->line, column = b->column;
 	struct fy_token *anchor = NULL, *tag = NULL;
 	ZionNode *node = NULL;
 
 	switch (event->type) {
 	case FYET_DOCUMENT_START:
 		if (++b->documents > 1) {
-			set_error(error, b->file_name, line, column, "only one document is allowed in a file");
+			set_error(error, b->file_name, line, column,
+				  "only one document is allowed in a file");
 			return FALSE;
 		}
 		return TRUE;
 	case FYET_ALIAS:
-		set_error(error, b->file_name, line, column, "aliases (*name) are not supported; write the value out");
+		set_error(error, b->file_name, line, column,
+			  "aliases (*name) are not supported; write the value out");
 		return FALSE;
 	case FYET_SCALAR: {
 		anchor = event->scalar.anchor;
 		tag = event->scalar.tag;
-		size_t length = 0;
-		const char *text = fy_token_get_text(event->scalar.value, &length);
-		if (!text)
-			text = "";
+		g_autoptr(GString) value = scalar_text(event->scalar.value);
+		const char *text = value->str;
+		gsize length = value->len;
 		if (memchr(text, '\0', length)) {
-			set_error(error, b->file_name, line, column, "a value contains a NUL character");
+			set_error(error, b->file_name, line, column,
+				  "a value contains a NUL character");
 			return FALSE;
 		}
 		if (!g_utf8_validate(text, length, NULL)) {
@@ -161,23 +189,68 @@ static void set_syntax_error(GError **error, const char *file_name, struct fy_di
 	struct fy_diag_error *diag_error;
 	while ((diag_error = fy_diag_errors_iterate(diag, &iter))) {
 		if (diag_error->type >= FYET_ERROR) {
-			set_error(error, file_name, MAX(diag_error->line, 1), MAX(diag_error->column, 1),
-				  diag_error->msg);
+			set_error(error, file_name, MAX(diag_error->line, 1),
+				  MAX(diag_error->column, 1), diag_error->msg);
 			return;
 		}
 	}
 	g_set_error(error, ZION_ERROR, ZION_ERROR_PARSE, "%s: not valid YAML", file_name);
 }
 
+/* YAML's printable set (c-printable): tab, line breaks and everything visible, no other controls.
+ */
+static gboolean is_yaml_printable(gunichar c)
+{
+	return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0x7e) || c == 0x85 ||
+	       (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) ||
+	       (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/*
+ * Refuses bytes that are not UTF-8 or not printable before libfyaml sees them: they can never be
+ * part of a valid document, and libfyaml 0.7.12 loops forever on invalid UTF-8 in a directive.
+ */
+static gboolean check_characters(const char *file_name, const char *data, gsize size,
+				 GError **error)
+{
+	int line = 1, column = 1;
+	const char *p = data, *end = data + size;
+	while (p < end) {
+		gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated(p, end - p);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			set_error(error, file_name, line, column, "the text is not valid UTF-8");
+			return FALSE;
+		}
+		if (!is_yaml_printable(c)) {
+			g_autofree char *message =
+				g_strdup_printf("control character U+%04X is not allowed", c);
+			set_error(error, file_name, line, column, message);
+			return FALSE;
+		}
+		if (c == '\n') {
+			line++;
+			column = 1;
+		} else {
+			column++;
+		}
+		p = g_utf8_next_char(p);
+	}
+	return TRUE;
+}
+
 ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, GError **error)
 {
+	if (!check_characters(file_name, data, size, error))
+		return NULL;
+
 	struct fy_diag_cfg diag_cfg;
 	fy_diag_cfg_default(&diag_cfg);
 	diag_cfg.fp = NULL;
 	diag_cfg.colorize = false;
 	struct fy_diag *diag = fy_diag_create(&diag_cfg);
 	if (!diag) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: cannot create a YAML parser", file_name);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: cannot create a YAML parser",
+			    file_name);
 		return NULL;
 	}
 	fy_diag_set_collect_errors(diag, true);
@@ -191,10 +264,13 @@ ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, G
 	struct builder b = {
 		.file_name = file_name,
 		.stack = g_array_new(FALSE, FALSE, sizeof(struct open_node)),
+		.line = 1,
+		.column = 1,
 	};
 	gboolean ok = parser && fy_parser_set_string(parser, data, size) == 0;
 	if (!ok)
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: cannot create a YAML parser", file_name);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: cannot create a YAML parser",
+			    file_name);
 
 	struct fy_event *event;
 	while (ok && (event = fy_parser_parse(parser))) {
@@ -206,7 +282,8 @@ ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, G
 		ok = FALSE;
 	}
 	if (ok && !b.root) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_PARSE, "%s:1:1: the file is empty", file_name);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_PARSE, "%s:1:1: the file is empty",
+			    file_name);
 		ok = FALSE;
 	}
 
@@ -232,7 +309,8 @@ ZionNode *zion_node_parse_file(const char *path, GError **error)
 	}
 	gsize size = g_mapped_file_get_length(file);
 	if (size > ZION_NODE_MAX_FILE_SIZE) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID, "%s: the file is larger than %d MiB", path,
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+			    "%s: the file is larger than %d MiB", path,
 			    ZION_NODE_MAX_FILE_SIZE / (1024 * 1024));
 		return NULL;
 	}
@@ -332,8 +410,8 @@ gboolean zion_node_is_null(const ZionNode *node)
 	if (node->kind != ZION_NODE_SCALAR || node->quoted)
 		return FALSE;
 	const char *t = node->text;
-	return *t == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 || strcmp(t, "Null") == 0 ||
-	       strcmp(t, "NULL") == 0;
+	return *t == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 ||
+	       strcmp(t, "Null") == 0 || strcmp(t, "NULL") == 0;
 }
 
 const char *zion_node_kind_name(const ZionNode *node)

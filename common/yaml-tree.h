@@ -1,7 +1,7 @@
 /*
- * A document tree read from YAML or JSON in which every node knows its line and column, so that a schema
- * checker can say exactly where a mistake is. Anchors, aliases, tags and duplicate keys are refused: a
- * Zion definition means what it says, once.
+ * A document tree read from YAML or JSON in which every node knows its line and column, so that a
+ * schema checker can say exactly where a mistake is. Anchors, aliases, tags and duplicate keys are
+ * refused: a Zion definition means what it says, once.
  */
 #pragma once
 
@@ -15,9 +15,9 @@ typedef enum {
 
 typedef struct zion_node {
 	ZionNodeKind kind;
-	int line;	/* 1-based; 0 for nodes built in memory */
-	int column;	/* 1-based */
-	char *text;	/* scalars: the value, never containing a NUL byte */
+	int line;	 /* 1-based; 0 for nodes built in memory */
+	int column;	 /* 1-based */
+	char *text;	 /* scalars: the value, never containing a NUL byte */
 	gboolean quoted; /* scalars: written quoted or in block style, so always a string */
 	/* sequences: the items; mappings: key and value alternating (keys are scalars) */
 	GPtrArray *children;

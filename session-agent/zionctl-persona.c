@@ -11,15 +11,16 @@
 /* A file on disk, or NAME[@VERSION] in the store. */
 static gboolean names_a_file(const char *ref)
 {
-	return strchr(ref, '/') || g_str_has_suffix(ref, ".yaml") || g_str_has_suffix(ref, ".yml") ||
-	       g_str_has_suffix(ref, ".json");
+	return strchr(ref, '/') || g_str_has_suffix(ref, ".yaml") ||
+	       g_str_has_suffix(ref, ".yml") || g_str_has_suffix(ref, ".json");
 }
 
 static ZionPersona *load_ref(const ZionctlOptions *options, const char *ref, GError **error)
 {
 	if (names_a_file(ref))
 		return zion_persona_load_file(ref, error);
-	g_autoptr(ZionPersonaStore) store = zion_persona_store_open(options->state_dir, FALSE, error);
+	g_autoptr(ZionPersonaStore) store =
+		zion_persona_store_open(options->state_dir, FALSE, error);
 	if (!store)
 		return NULL;
 	g_auto(GStrv) parts = g_strsplit(ref, "@", 2);
@@ -35,8 +36,9 @@ static int fail(const char *what, GError *error)
 static int persona_validate(const ZionctlOptions *options, int argc, char **argv)
 {
 	int status = 0;
-	if (!zionctl_parse("FILE...", "Check persona definitions (YAML or JSON) and print each one's hash.", NULL,
-			   &argc, &argv, &status))
+	if (!zionctl_parse("FILE...",
+			   "Check persona definitions (YAML or JSON) and print each one's hash.",
+			   NULL, &argc, &argv, &status))
 		return status;
 	if (argc < 2) {
 		fprintf(stderr, "zionctl persona validate: give at least one FILE\n");
@@ -61,11 +63,13 @@ static int persona_show(const ZionctlOptions *options, int argc, char **argv)
 	int status = 0;
 	gboolean canonical = FALSE;
 	const GOptionEntry entries[] = {
-		{ "canonical", 'c', 0, G_OPTION_ARG_NONE, &canonical, "Print the canonical JSON (one line)", NULL },
+		{ "canonical", 'c', 0, G_OPTION_ARG_NONE, &canonical,
+		  "Print the canonical JSON (one line)", NULL },
 		{ NULL },
 	};
 	if (!zionctl_parse("NAME[@VERSION]|FILE",
-			   "Print a persona with every field, from the store (current version unless one is named "
+			   "Print a persona with every field, from the store (current version "
+			   "unless one is named "
 			   "by number or hash) or from a file.",
 			   entries, &argc, &argv, &status))
 		return status;
@@ -87,7 +91,8 @@ static int persona_save(const ZionctlOptions *options, int argc, char **argv)
 {
 	int status = 0;
 	if (!zionctl_parse("FILE...",
-			   "Save definitions to the store. A changed definition becomes a new current version; an "
+			   "Save definitions to the store. A changed definition becomes a new "
+			   "current version; an "
 			   "unchanged one changes nothing.",
 			   NULL, &argc, &argv, &status))
 		return status;
@@ -96,7 +101,8 @@ static int persona_save(const ZionctlOptions *options, int argc, char **argv)
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
-	g_autoptr(ZionPersonaStore) store = zion_persona_store_open(options->state_dir, TRUE, &error);
+	g_autoptr(ZionPersonaStore) store =
+		zion_persona_store_open(options->state_dir, TRUE, &error);
 	if (!store)
 		return fail("save", error);
 	for (int i = 1; i < argc; i++) {
@@ -110,8 +116,8 @@ static int persona_save(const ZionctlOptions *options, int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		printf("%s: %s version %u (hash %.12s)\n", persona->name, created ? "saved as" : "unchanged at",
-		       version->number, version->hash);
+		printf("%s: %s version %u (hash %.12s)\n", persona->name,
+		       created ? "saved as" : "unchanged at", version->number, version->hash);
 	}
 	return status;
 }
@@ -119,17 +125,19 @@ static int persona_save(const ZionctlOptions *options, int argc, char **argv)
 static int persona_list(const ZionctlOptions *options, int argc, char **argv)
 {
 	int status = 0;
-	if (!zionctl_parse("", "List the stored personas with their current version.", NULL, &argc, &argv,
-			   &status))
+	if (!zionctl_parse("", "List the stored personas with their current version.", NULL, &argc,
+			   &argv, &status))
 		return status;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(ZionPersonaStore) store = zion_persona_store_open(options->state_dir, TRUE, &error);
+	g_autoptr(ZionPersonaStore) store =
+		zion_persona_store_open(options->state_dir, FALSE, &error);
 	g_auto(GStrv) names = store ? zion_persona_store_list(store, &error) : NULL;
 	if (!names)
 		return fail("list", error);
 	for (guint i = 0; names[i]; i++) {
 		g_autoptr(ZionPersonaVersion) version = NULL;
-		g_autoptr(ZionPersona) persona = zion_persona_store_load(store, names[i], NULL, &version, &error);
+		g_autoptr(ZionPersona) persona =
+			zion_persona_store_load(store, names[i], NULL, &version, &error);
 		if (!persona) {
 			fprintf(stderr, "%s\n", error->message);
 			g_clear_error(&error);
@@ -145,16 +153,18 @@ static int persona_list(const ZionctlOptions *options, int argc, char **argv)
 static int persona_versions(const ZionctlOptions *options, int argc, char **argv)
 {
 	int status = 0;
-	if (!zionctl_parse("NAME", "List every version of a persona; * marks the current one.", NULL, &argc,
-			   &argv, &status))
+	if (!zionctl_parse("NAME", "List every version of a persona; * marks the current one.",
+			   NULL, &argc, &argv, &status))
 		return status;
 	if (argc != 2) {
 		fprintf(stderr, "zionctl persona versions: give one NAME\n");
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
-	g_autoptr(ZionPersonaStore) store = zion_persona_store_open(options->state_dir, FALSE, &error);
-	g_autoptr(GPtrArray) versions = store ? zion_persona_store_versions(store, argv[1], &error) : NULL;
+	g_autoptr(ZionPersonaStore) store =
+		zion_persona_store_open(options->state_dir, FALSE, &error);
+	g_autoptr(GPtrArray) versions =
+		store ? zion_persona_store_versions(store, argv[1], &error) : NULL;
 	if (!versions)
 		return fail("versions", error);
 	printf("  VERSION  HASH          SAVED\n");
@@ -162,7 +172,8 @@ static int persona_versions(const ZionctlOptions *options, int argc, char **argv
 		const ZionPersonaVersion *version = g_ptr_array_index(versions, i);
 		g_autoptr(GDateTime) saved = g_date_time_new_from_unix_local(version->saved);
 		g_autofree char *when = g_date_time_format(saved, "%Y-%m-%d %H:%M:%S");
-		printf("%c %7u  %.12s  %s\n", version->current ? '*' : ' ', version->number, version->hash, when);
+		printf("%c %7u  %.12s  %s\n", version->current ? '*' : ' ', version->number,
+		       version->hash, when);
 	}
 	return 0;
 }
@@ -171,8 +182,9 @@ static int persona_diff(const ZionctlOptions *options, int argc, char **argv)
 {
 	int status = 0;
 	if (!zionctl_parse("A B",
-			   "Show field by field what changes from A to B; each is NAME[@VERSION] or a FILE.", NULL,
-			   &argc, &argv, &status))
+			   "Show field by field what changes from A to B; each is NAME[@VERSION] "
+			   "or a FILE.",
+			   NULL, &argc, &argv, &status))
 		return status;
 	if (argc != 3) {
 		fprintf(stderr, "zionctl persona diff: give two personas, A and B\n");
@@ -199,7 +211,8 @@ static int persona_rollback(const ZionctlOptions *options, int argc, char **argv
 {
 	int status = 0;
 	if (!zionctl_parse("NAME VERSION",
-			   "Make an earlier (or later) version current again; VERSION is a number or a hash prefix.",
+			   "Make an earlier (or later) version current again; VERSION is a number "
+			   "or a hash prefix.",
 			   NULL, &argc, &argv, &status))
 		return status;
 	if (argc != 3) {
@@ -207,11 +220,13 @@ static int persona_rollback(const ZionctlOptions *options, int argc, char **argv
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
-	g_autoptr(ZionPersonaStore) store = zion_persona_store_open(options->state_dir, FALSE, &error);
+	g_autoptr(ZionPersonaStore) store =
+		zion_persona_store_open(options->state_dir, FALSE, &error);
 	g_autoptr(ZionPersonaVersion) version = NULL;
 	if (!store || !zion_persona_store_rollback(store, argv[1], argv[2], &version, &error))
 		return fail("rollback", error);
-	printf("%s: current version is now %u (hash %.12s)\n", argv[1], version->number, version->hash);
+	printf("%s: current version is now %u (hash %.12s)\n", argv[1], version->number,
+	       version->hash);
 	return 0;
 }
 
@@ -220,22 +235,26 @@ static const struct {
 	ZionctlCommand run;
 	const char *usage;
 } commands[] = {
-	{ "validate", persona_validate, "validate FILE...          check definitions, print their hashes" },
+	{ "validate", persona_validate,
+	  "validate FILE...          check definitions, print their hashes" },
 	{ "show", persona_show, "show NAME[@VERSION]|FILE  print a persona with every field" },
 	{ "save", persona_save, "save FILE...              store definitions as new versions" },
 	{ "list", persona_list, "list                      list stored personas" },
 	{ "versions", persona_versions, "versions NAME             list a persona's versions" },
-	{ "diff", persona_diff, "diff A B                  compare two versions or files field by field" },
+	{ "diff", persona_diff,
+	  "diff A B                  compare two versions or files field by field" },
 	{ "rollback", persona_rollback, "rollback NAME VERSION     make a version current again" },
 };
 
 static void print_help(FILE *out)
 {
-	fprintf(out, "Usage: zionctl persona COMMAND ...\n\nPersona definitions (schema " ZION_PERSONA_SCHEMA
+	fprintf(out, "Usage: zionctl persona COMMAND ...\n\nPersona definitions "
+		     "(schema " ZION_PERSONA_SCHEMA
 		     "): what each tailored desktop is made of.\n\nCommands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
 		fprintf(out, "  %s\n", commands[i].usage);
-	fprintf(out, "\nVERSION is a version number or at least 7 digits of its hash. COMMAND --help says more.\n");
+	fprintf(out, "\nVERSION is a version number or at least 7 digits of its hash. COMMAND "
+		     "--help says more.\n");
 }
 
 int zionctl_persona(const ZionctlOptions *options, int argc, char **argv)
@@ -246,7 +265,8 @@ int zionctl_persona(const ZionctlOptions *options, int argc, char **argv)
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
-			g_autofree char *prgname = g_strdup_printf("zionctl persona %s", commands[i].name);
+			g_autofree char *prgname =
+				g_strdup_printf("zionctl persona %s", commands[i].name);
 			g_set_prgname(prgname);
 			return commands[i].run(options, argc - 1, argv + 1);
 		}

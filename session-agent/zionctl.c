@@ -15,8 +15,8 @@ static const struct {
 	{ "persona", zionctl_persona, "write, check, version and roll back persona definitions" },
 };
 
-gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries, int *argc,
-		       char ***argv, int *status)
+gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries,
+		       int *argc, char ***argv, int *status)
 {
 	g_autoptr(GOptionContext) context = g_option_context_new(usage);
 	g_option_context_set_summary(context, summary);
@@ -59,7 +59,8 @@ int main(int argc, char **argv)
 		} else if (g_str_has_prefix(argv[i], "--state-dir=")) {
 			options.state_dir = argv[i] + strlen("--state-dir=");
 		} else {
-			fprintf(stderr, "zionctl: unknown option %s (see zionctl --help)\n", argv[i]);
+			fprintf(stderr, "zionctl: unknown option %s (see zionctl --help)\n",
+				argv[i]);
 			return 2;
 		}
 	}

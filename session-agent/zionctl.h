@@ -1,4 +1,5 @@
-/* zionctl: the command line for everything the agent manages. Each command group has its own file. */
+/* zionctl: the command line for everything the agent manages. Each command group has its own file.
+ */
 #pragma once
 
 #include <glib.h>
@@ -14,5 +15,5 @@ typedef int (*ZionctlCommand)(const ZionctlOptions *options, int argc, char **ar
 int zionctl_persona(const ZionctlOptions *options, int argc, char **argv);
 
 /* Parses a command's options; prints help or the mistake and returns FALSE when it should stop. */
-gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries, int *argc,
-		       char ***argv, int *status);
+gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries,
+		       int *argc, char ***argv, int *status);
