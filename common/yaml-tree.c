@@ -47,6 +47,16 @@ static void set_error(GError **error, const char *file_name, int line, int colum
 		    message);
 }
 
+/* An error at a token; libfyaml's anchor and alias marks start after their sigil, hence
+ * sigil_width. */
+static void set_token_error(GError **error, const char *file_name, struct fy_token *token,
+			    int sigil_width, const char *message)
+{
+	const struct fy_mark *mark = fy_token_start_mark(token);
+	set_error(error, file_name, mark ? mark->line + 1 : 1,
+		  mark ? MAX(mark->column + 1 - sigil_width, 1) : 1, message);
+}
+
 static gboolean add_node(struct builder *b, ZionNode *node, GError **error)
 {
 	if (b->stack->len == 0) {
@@ -128,8 +138,8 @@ static gboolean handle_event(struct builder *b, struct fy_event *event, GError *
 		}
 		return TRUE;
 	case FYET_ALIAS:
-		set_error(error, b->file_name, line, column,
-			  "aliases (*name) are not supported; write the value out");
+		set_token_error(error, b->file_name, event->alias.anchor, 1,
+				"aliases (*name) are not supported; write the value out");
 		return FALSE;
 	case FYET_SCALAR: {
 		anchor = event->scalar.anchor;
@@ -170,9 +180,12 @@ static gboolean handle_event(struct builder *b, struct fy_event *event, GError *
 	}
 
 	if (anchor || tag) {
-		set_error(error, b->file_name, line, column,
-			  anchor ? "anchors (&name) are not supported; write the value out"
-				 : "tags (!name) are not supported");
+		if (anchor)
+			set_token_error(error, b->file_name, anchor, 1,
+					"anchors (&name) are not supported; write the value out");
+		else
+			set_token_error(error, b->file_name, tag, 0,
+					"tags (!name) are not supported");
 		zion_node_free(node);
 		return FALSE;
 	}
@@ -227,7 +240,8 @@ static gboolean check_characters(const char *file_name, const char *data, gsize 
 			set_error(error, file_name, line, column, message);
 			return FALSE;
 		}
-		if (c == '\n') {
+		/* Line breaks as YAML counts them: LF, CRLF, or a lone CR. */
+		if (c == '\n' || (c == '\r' && (p + 1 == end || p[1] != '\n'))) {
 			line++;
 			column = 1;
 		} else {
