@@ -65,7 +65,7 @@ static int persona_show(const ZionctlOptions *options, int argc, char **argv)
 	const GOptionEntry entries[] = {
 		{ "canonical", 'c', 0, G_OPTION_ARG_NONE, &canonical,
 		  "Print the canonical JSON (one line)", NULL },
-		{ NULL },
+		G_OPTION_ENTRY_NULL,
 	};
 	if (!zionctl_parse("NAME[@VERSION]|FILE",
 			   "Print a persona with every field, from the store (current version "

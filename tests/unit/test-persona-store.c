@@ -159,7 +159,7 @@ static void test_bad_references(void)
 static void test_damage_is_reported(void)
 {
 	g_autoptr(ZionPersonaStore) store = fresh_store();
-	g_autoptr(ZionPersonaVersion) v1 = save(store, "work", "1G", TRUE);
+	zion_persona_version_free(save(store, "work", "1G", TRUE));
 	g_autofree char *path = g_build_filename(state_dir, "personas", "work", "1.json", NULL);
 	g_assert_cmpint(g_chmod(path, 0644), ==, 0);
 	g_assert_true(g_file_set_contents(path, "{\"schema\": \"zion/v1\", \"name\": \"play\"}", -1,
@@ -178,7 +178,7 @@ static void test_damage_is_reported(void)
 static void test_leftovers(void)
 {
 	g_autoptr(ZionPersonaStore) store = fresh_store();
-	g_autoptr(ZionPersonaVersion) v1 = save(store, "work", "1G", TRUE);
+	zion_persona_version_free(save(store, "work", "1G", TRUE));
 	g_autofree char *orphan = g_build_filename(state_dir, "personas", "work", "2.json", NULL);
 	g_autofree char *temp =
 		g_build_filename(state_dir, "personas", "work", ".state.tmp-ABCDEF", NULL);
