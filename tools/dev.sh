@@ -65,9 +65,13 @@ demo() {
   zionctl=build/session-agent/zionctl
   state=$(mktemp -d)
   trap 'rm -rf "$state"' EXIT
-  log "demo: the example personas, validated"
+  log "demo: the example personas, validated, with their content hashes"
   $zionctl persona validate data/personas/*.yaml
-  log "demo: the work persona in canonical form"
+  log "demo: their canonical form (what the hash is taken of)"
+  for persona in data/personas/*.yaml; do
+    $zionctl persona show --canonical "$persona"
+  done
+  log "demo: the work persona with every field written out"
   $zionctl persona show data/personas/work.yaml
   log "demo: saved to a store (in $state), then changed and saved again"
   $zionctl --state-dir "$state" persona save data/personas/*.yaml
