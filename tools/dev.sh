@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 packages="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-format
   libglib2.0-dev libfyaml-dev
+  libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev
+  grim wtype weston foot
 "
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }

@@ -1,0 +1,47 @@
+/*
+ * The compositor's configuration, from a GKeyFile ($XDG_CONFIG_HOME/zion/compositor.conf):
+ *
+ *   [compositor]              terminal=foot  xkb-layout=us  xkb-options=
+ *   [desktop NAME]            color=#3584e4   (one group per desktop, in the order Super+1, Super+2...)
+ *   [bindings]                Super+1=desktop 1   Super+Return=terminal   ... (defaults below)
+ */
+#pragma once
+
+#include <glib.h>
+#include <xkbcommon/xkbcommon.h>
+
+enum zc_action_kind {
+	ZC_ACTION_DESKTOP,	/* show desktop number argument (1-based) */
+	ZC_ACTION_NEXT_WINDOW,
+	ZC_ACTION_PREVIOUS_WINDOW,
+	ZC_ACTION_CLOSE,
+	ZC_ACTION_TERMINAL,
+	ZC_ACTION_EXIT,
+};
+
+struct zc_binding {
+	uint32_t modifiers; /* WLR_MODIFIER_* */
+	xkb_keysym_t keysym; /* lower case */
+	enum zc_action_kind action;
+	int argument;
+};
+
+struct zc_desktop_config {
+	char *name;
+	float color[4];
+};
+
+struct zc_config {
+	char *terminal;
+	char *xkb_layout;
+	char *xkb_options;
+	GPtrArray *desktops; /* of zc_desktop_config */
+	GArray *bindings;    /* of zc_binding */
+};
+
+/* Reads path; a missing file gives the defaults (one desktop, "main"). */
+struct zc_config *zc_config_load(const char *path, GError **error);
+void zc_config_free(struct zc_config *config);
+
+/* Parses "#rrggbb" into RGBA floats. */
+gboolean zc_parse_color(const char *text, float color[4]);

@@ -1,0 +1,167 @@
+/* Desktops, their sockets, and which client belongs to which. */
+#include "desktop.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "view.h"
+#include "zion-error.h"
+
+/* A client connected to a desktop's socket; freed with the client. */
+struct desktop_client {
+	struct zc_desktop *desktop;
+	struct wl_listener destroy;
+};
+
+/* Globals only the privileged socket may bind. */
+static const char *const privileged_interfaces[] = {
+	"zwlr_screencopy_manager_v1",	  "zwp_virtual_keyboard_manager_v1",
+	"zwlr_virtual_pointer_manager_v1", "zwlr_data_control_manager_v1",
+	"zwlr_layer_shell_v1",		  "zwlr_output_manager_v1",
+	"zwlr_export_dmabuf_manager_v1",  "zwlr_gamma_control_manager_v1",
+	NULL,
+};
+
+static void handle_client_destroy(struct wl_listener *listener, void *data)
+{
+	struct desktop_client *tag = wl_container_of(listener, tag, destroy);
+	wl_list_remove(&tag->destroy.link);
+	g_free(tag);
+}
+
+struct zc_desktop *zc_client_desktop(struct wl_client *client)
+{
+	struct wl_listener *listener = wl_client_get_destroy_listener(client, handle_client_destroy);
+	if (!listener)
+		return NULL;
+	struct desktop_client *tag = wl_container_of(listener, tag, destroy);
+	return tag->desktop;
+}
+
+static gboolean on_connection(gint fd, GIOCondition condition, gpointer data)
+{
+	struct zc_desktop *desktop = data;
+	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (client_fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			g_warning("desktop %s: accept: %s", desktop->name, g_strerror(errno));
+		return G_SOURCE_CONTINUE;
+	}
+	struct wl_client *client = wl_client_create(desktop->server->display, client_fd);
+	if (!client) {
+		g_warning("desktop %s: cannot create a client", desktop->name);
+		close(client_fd);
+		return G_SOURCE_CONTINUE;
+	}
+	struct desktop_client *tag = g_new0(struct desktop_client, 1);
+	tag->desktop = desktop;
+	tag->destroy.notify = handle_client_destroy;
+	wl_client_add_destroy_listener(client, &tag->destroy);
+	return G_SOURCE_CONTINUE;
+}
+
+static int listen_on(const char *path, GError **error)
+{
+	struct sockaddr_un address = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(address.sun_path)) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: the socket path is too long", path);
+		return -1;
+	}
+	strcpy(address.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	g_unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof(address)) < 0 ||
+	    listen(fd, 128) < 0) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot listen on %s: %s", path,
+			    g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
+				     const float color[4], GError **error)
+{
+	const char *runtime_dir = g_get_user_runtime_dir();
+	g_autofree char *socket_dir = g_build_filename(runtime_dir, "zion", "desktops", name, NULL);
+	if (g_mkdir_with_parents(socket_dir, 0700) < 0) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot create %s: %s", socket_dir,
+			    g_strerror(errno));
+		return NULL;
+	}
+	g_autofree char *socket_path = g_build_filename(socket_dir, "wayland-0", NULL);
+	int fd = listen_on(socket_path, error);
+	if (fd < 0)
+		return NULL;
+
+	struct zc_desktop *desktop = g_new0(struct zc_desktop, 1);
+	desktop->server = server;
+	desktop->name = g_strdup(name);
+	memcpy(desktop->color, color, sizeof(desktop->color));
+	desktop->socket_dir = g_steal_pointer(&socket_dir);
+	desktop->socket_path = g_steal_pointer(&socket_path);
+	desktop->listen_fd = fd;
+	desktop->accept_source = g_unix_fd_source_new(fd, G_IO_IN);
+	g_source_set_callback(desktop->accept_source, G_SOURCE_FUNC(on_connection), desktop, NULL);
+	g_source_attach(desktop->accept_source, NULL);
+	desktop->tree = wlr_scene_tree_create(&server->scene->node);
+	wlr_scene_node_set_enabled(&desktop->tree->node, FALSE);
+	wl_list_init(&desktop->views);
+	return desktop;
+}
+
+void zc_desktop_destroy(struct zc_desktop *desktop)
+{
+	if (!desktop)
+		return;
+	g_source_destroy(desktop->accept_source);
+	g_source_unref(desktop->accept_source);
+	close(desktop->listen_fd);
+	g_unlink(desktop->socket_path);
+	g_rmdir(desktop->socket_dir);
+	wlr_scene_node_destroy(&desktop->tree->node);
+	g_free(desktop->socket_path);
+	g_free(desktop->socket_dir);
+	g_free(desktop->name);
+	g_free(desktop);
+}
+
+void zc_desktop_show(struct zc_desktop *desktop)
+{
+	struct zc_server *server = desktop->server;
+	if (server->shown == desktop)
+		return;
+	if (server->shown)
+		wlr_scene_node_set_enabled(&server->shown->tree->node, FALSE);
+	wlr_scene_node_set_enabled(&desktop->tree->node, TRUE);
+	server->shown = desktop;
+	g_debug("showing desktop %s", desktop->name);
+
+	struct zc_view *view;
+	wl_list_for_each (view, &desktop->views, link) {
+		zc_view_focus(view);
+		return;
+	}
+	wlr_seat_keyboard_notify_clear_focus(server->seat);
+}
+
+static bool filter_global(const struct wl_client *client, const struct wl_global *global, void *data)
+{
+	if (!zc_client_desktop((struct wl_client *)client))
+		return true;
+	const char *name = wl_global_get_interface(global)->name;
+	return !g_strv_contains(privileged_interfaces, name);
+}
+
+void zc_desktop_install_global_filter(struct zc_server *server)
+{
+	wl_display_set_global_filter(server->display, filter_global, server);
+}

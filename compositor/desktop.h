@@ -1,0 +1,39 @@
+/*
+ * Desktops: each has a name, a colour, its own listening socket
+ * ($XDG_RUNTIME_DIR/zion/desktops/NAME/wayland-0) and its own scene subtree. Every client is tagged
+ * with the socket it came in on and only ever appears on that desktop. Showing a desktop enables its
+ * subtree and disables the others: nothing is started, so a switch costs one frame.
+ */
+#pragma once
+
+#include <glib.h>
+#include <wayland-server-core.h>
+#include <wlr/types/wlr_scene.h>
+
+struct zc_server;
+struct zc_view;
+
+struct zc_desktop {
+	struct zc_server *server;
+	char *name;
+	float color[4];
+	char *socket_dir;
+	char *socket_path;
+	int listen_fd;
+	GSource *accept_source;
+	struct wlr_scene_tree *tree;
+	struct wl_list views; // zc_view::link, most recently focused first
+};
+
+struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
+				     const float color[4], GError **error);
+void zc_desktop_destroy(struct zc_desktop *desktop);
+
+/* Shows desktop on every output and gives it the keyboard focus it had. */
+void zc_desktop_show(struct zc_desktop *desktop);
+
+/* The desktop a client belongs to, or NULL for clients of the privileged socket. */
+struct zc_desktop *zc_client_desktop(struct wl_client *client);
+
+/* Hides privileged globals (screencopy, virtual input, data control...) from desktop clients. */
+void zc_desktop_install_global_filter(struct zc_server *server);

@@ -1,0 +1,91 @@
+/* Keyboard devices: keymap, repeat, bindings first, then the focused client. */
+#include "keyboard.h"
+
+#include <glib.h>
+#include <wlr/types/wlr_keyboard.h>
+#include <wlr/types/wlr_seat.h>
+#include <xkbcommon/xkbcommon.h>
+
+#include "keybindings.h"
+#include "server.h"
+
+static void handle_modifiers(struct wl_listener *listener, void *data)
+{
+	struct zc_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
+	wlr_seat_set_keyboard(keyboard->server->seat, keyboard->device);
+	wlr_seat_keyboard_notify_modifiers(keyboard->server->seat,
+					   &keyboard->device->keyboard->modifiers);
+}
+
+static void handle_key(struct wl_listener *listener, void *data)
+{
+	struct zc_keyboard *keyboard = wl_container_of(listener, keyboard, key);
+	struct zc_server *server = keyboard->server;
+	struct wlr_event_keyboard_key *event = data;
+	struct wlr_keyboard *wlr_keyboard = keyboard->device->keyboard;
+
+	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
+		/* libinput keycodes are evdev codes; XKB's are 8 higher. */
+		const xkb_keysym_t *syms;
+		int count = xkb_state_key_get_syms(wlr_keyboard->xkb_state, event->keycode + 8, &syms);
+		/* Lock keys (Caps, Num) do not change what a binding means. */
+		uint32_t modifiers = wlr_keyboard_get_modifiers(wlr_keyboard) &
+				     (WLR_MODIFIER_LOGO | WLR_MODIFIER_SHIFT | WLR_MODIFIER_CTRL |
+				      WLR_MODIFIER_ALT);
+		for (int i = 0; i < count; i++) {
+			if (zc_keybindings_handle(server, modifiers, syms[i]))
+				return;
+		}
+	}
+	wlr_seat_set_keyboard(server->seat, keyboard->device);
+	wlr_seat_keyboard_notify_key(server->seat, event->time_msec, event->keycode, event->state);
+}
+
+static void handle_destroy(struct wl_listener *listener, void *data)
+{
+	struct zc_keyboard *keyboard = wl_container_of(listener, keyboard, destroy);
+	wl_list_remove(&keyboard->modifiers.link);
+	wl_list_remove(&keyboard->key.link);
+	wl_list_remove(&keyboard->destroy.link);
+	wl_list_remove(&keyboard->link);
+	g_free(keyboard);
+}
+
+static gboolean set_keymap(struct zc_server *server, struct wlr_keyboard *keyboard)
+{
+	struct xkb_rule_names rules = {
+		.layout = server->config->xkb_layout,
+		.options = server->config->xkb_options,
+	};
+	struct xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+	struct xkb_keymap *keymap =
+		xkb_keymap_new_from_names(context, &rules, XKB_KEYMAP_COMPILE_NO_FLAGS);
+	gboolean ok = keymap && wlr_keyboard_set_keymap(keyboard, keymap);
+	if (keymap)
+		xkb_keymap_unref(keymap);
+	xkb_context_unref(context);
+	return ok;
+}
+
+void zc_keyboard_add(struct zc_server *server, struct wlr_input_device *device, gboolean with_keymap)
+{
+	if (with_keymap && !set_keymap(server, device->keyboard)) {
+		g_warning("keyboard %s: cannot use XKB layout '%s'", device->name,
+			  server->config->xkb_layout ? server->config->xkb_layout : "(default)");
+		return;
+	}
+	wlr_keyboard_set_repeat_info(device->keyboard, 25, 600);
+
+	struct zc_keyboard *keyboard = g_new0(struct zc_keyboard, 1);
+	keyboard->server = server;
+	keyboard->device = device;
+	keyboard->modifiers.notify = handle_modifiers;
+	wl_signal_add(&device->keyboard->events.modifiers, &keyboard->modifiers);
+	keyboard->key.notify = handle_key;
+	wl_signal_add(&device->keyboard->events.key, &keyboard->key);
+	keyboard->destroy.notify = handle_destroy;
+	wl_signal_add(&device->events.destroy, &keyboard->destroy);
+	wl_list_insert(&server->keyboards, &keyboard->link);
+	wlr_seat_set_keyboard(server->seat, device);
+	wlr_seat_set_capabilities(server->seat, WL_SEAT_CAPABILITY_KEYBOARD);
+}

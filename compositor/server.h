@@ -1,0 +1,56 @@
+/*
+ * The compositor's root object: the Wayland display, the wlroots backend, renderer, scene and the
+ * protocol globals, the outputs, the seat and the desktops. Everything else hangs off it.
+ */
+#pragma once
+
+#include <glib.h>
+#include <wayland-server-core.h>
+#include <wlr/backend.h>
+#include <wlr/render/allocator.h>
+#include <wlr/render/wlr_renderer.h>
+#include <wlr/types/wlr_output_layout.h>
+#include <wlr/types/wlr_scene.h>
+#include <wlr/types/wlr_seat.h>
+#include <wlr/types/wlr_xdg_shell.h>
+
+#include "config.h"
+
+struct zc_desktop;
+
+struct zc_server {
+	struct wl_display *display;
+	struct wlr_backend *backend;
+	struct wlr_renderer *renderer;
+	struct wlr_allocator *allocator;
+	struct wlr_scene *scene;
+	struct wlr_output_layout *output_layout;
+	struct wlr_xdg_shell *xdg_shell;
+	struct wlr_seat *seat;
+	GSource *wayland_source;
+	GMainLoop *loop;
+	const struct zc_config *config;
+
+	/* The privileged socket (WAYLAND_DISPLAY) for the shell and the settings panel. */
+	char *privileged_socket;
+
+	struct wl_list outputs;	 // zc_output::link
+	struct wl_list keyboards; // zc_keyboard::link
+	GPtrArray *desktops;	 // of zc_desktop, in config order: Super+1 is the first
+	struct zc_desktop *shown;
+
+	struct wl_listener new_output;
+	struct wl_listener new_input;
+	struct wl_listener new_xdg_surface;
+	struct wl_listener new_virtual_keyboard;
+};
+
+/* Sets up wlroots and every global; starts the backend. Returns NULL with error set. */
+/* socket_name: the privileged socket's name in $XDG_RUNTIME_DIR, or NULL for the first free wayland-N. */
+struct zc_server *zc_server_create(const struct zc_config *config, const char *socket_name,
+				   GError **error);
+void zc_server_destroy(struct zc_server *server);
+
+/* Runs until zc_server_quit. */
+void zc_server_run(struct zc_server *server);
+void zc_server_quit(struct zc_server *server);

@@ -1,0 +1,161 @@
+/* xdg-shell toplevels as floating views on their desktop's scene subtree. */
+#include "view.h"
+
+#include <glib.h>
+
+#include "desktop.h"
+#include "server.h"
+
+/* Each new window opens this much further down and right than the previous one. */
+#define CASCADE_STEP 32
+
+static void place(struct zc_view *view)
+{
+	struct wlr_box output_box = *wlr_output_layout_get_box(view->server->output_layout, NULL);
+	struct wlr_box geometry;
+	wlr_xdg_surface_get_geometry(view->toplevel->base, &geometry);
+	int cascade = (int)wl_list_length(&view->desktop->views) % 8 * CASCADE_STEP;
+	int x = output_box.x + (output_box.width - geometry.width) / 2 + cascade;
+	int y = output_box.y + (output_box.height - geometry.height) / 2 + cascade;
+	wlr_scene_node_set_position(view->scene_node, MAX(x, output_box.x), MAX(y, output_box.y));
+}
+
+void zc_view_focus(struct zc_view *view)
+{
+	struct wlr_seat *seat = view->server->seat;
+	struct wlr_surface *surface = view->toplevel->base->surface;
+	struct wlr_surface *previous = seat->keyboard_state.focused_surface;
+	if (previous && previous != surface && wlr_surface_is_xdg_surface(previous)) {
+		struct wlr_xdg_surface *old = wlr_xdg_surface_from_wlr_surface(previous);
+		if (old && old->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL)
+			wlr_xdg_toplevel_set_activated(old, false);
+	}
+	wlr_scene_node_raise_to_top(view->scene_node);
+	wl_list_remove(&view->link);
+	wl_list_insert(&view->desktop->views, &view->link);
+	wlr_xdg_toplevel_set_activated(view->toplevel->base, true);
+	struct wlr_keyboard *keyboard = wlr_seat_get_keyboard(seat);
+	if (keyboard)
+		wlr_seat_keyboard_notify_enter(seat, surface, keyboard->keycodes,
+					       keyboard->num_keycodes, &keyboard->modifiers);
+	else
+		wlr_seat_keyboard_notify_enter(seat, surface, NULL, 0, NULL);
+}
+
+static void handle_map(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, map);
+	place(view);
+	wl_list_insert(&view->desktop->views, &view->link);
+	if (view->desktop == view->server->shown)
+		zc_view_focus(view);
+}
+
+static void handle_unmap(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, unmap);
+	wl_list_remove(&view->link);
+	wl_list_init(&view->link);
+	struct zc_desktop *desktop = view->desktop;
+	if (desktop != view->server->shown)
+		return;
+	struct zc_view *next;
+	wl_list_for_each (next, &desktop->views, link) {
+		zc_view_focus(next);
+		return;
+	}
+	wlr_seat_keyboard_notify_clear_focus(view->server->seat);
+}
+
+static void handle_destroy(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, destroy);
+	wl_list_remove(&view->map.link);
+	wl_list_remove(&view->unmap.link);
+	wl_list_remove(&view->destroy.link);
+	wl_list_remove(&view->request_maximize.link);
+	wl_list_remove(&view->link);
+	g_free(view);
+}
+
+static void handle_request_maximize(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, request_maximize);
+	struct wlr_box box = *wlr_output_layout_get_box(view->server->output_layout, NULL);
+	gboolean maximize = view->toplevel->requested.maximized;
+	wlr_xdg_toplevel_set_maximized(view->toplevel->base, maximize);
+	if (maximize) {
+		wlr_xdg_toplevel_set_size(view->toplevel->base, box.width, box.height);
+		wlr_scene_node_set_position(view->scene_node, box.x, box.y);
+	} else {
+		wlr_xdg_toplevel_set_size(view->toplevel->base, 0, 0);
+	}
+}
+
+void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
+{
+	struct zc_server *server = wl_container_of(listener, server, new_xdg_surface);
+	struct wlr_xdg_surface *xdg_surface = data;
+
+	if (xdg_surface->role == WLR_XDG_SURFACE_ROLE_POPUP) {
+		struct wlr_xdg_surface *parent =
+			wlr_xdg_surface_from_wlr_surface(xdg_surface->popup->parent);
+		struct wlr_scene_node *parent_node = parent->data;
+		xdg_surface->data = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
+		return;
+	}
+	g_assert(xdg_surface->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL);
+
+	struct wl_client *client = wl_resource_get_client(xdg_surface->resource);
+	struct zc_view *view = g_new0(struct zc_view, 1);
+	view->server = server;
+	view->desktop = zc_client_desktop(client);
+	if (!view->desktop)
+		view->desktop = server->shown;
+	view->toplevel = xdg_surface->toplevel;
+	view->scene_node = wlr_scene_xdg_surface_create(&view->desktop->tree->node, xdg_surface);
+	view->scene_node->data = view;
+	xdg_surface->data = view->scene_node;
+	wl_list_init(&view->link);
+
+	view->map.notify = handle_map;
+	wl_signal_add(&xdg_surface->events.map, &view->map);
+	view->unmap.notify = handle_unmap;
+	wl_signal_add(&xdg_surface->events.unmap, &view->unmap);
+	view->destroy.notify = handle_destroy;
+	wl_signal_add(&xdg_surface->events.destroy, &view->destroy);
+	view->request_maximize.notify = handle_request_maximize;
+	wl_signal_add(&view->toplevel->events.request_maximize, &view->request_maximize);
+}
+
+static struct zc_view *focused_view(struct zc_server *server)
+{
+	if (!server->shown || wl_list_empty(&server->shown->views))
+		return NULL;
+	struct zc_view *view = wl_container_of(server->shown->views.next, view, link);
+	return view;
+}
+
+void zc_view_cycle(struct zc_server *server, int direction)
+{
+	struct zc_view *current = focused_view(server);
+	if (!current || wl_list_length(&server->shown->views) < 2)
+		return;
+	struct zc_view *next;
+	if (direction > 0) {
+		/* The least recently focused comes forward; the current one goes to the back. */
+		next = wl_container_of(server->shown->views.prev, next, link);
+	} else {
+		next = wl_container_of(current->link.next, next, link);
+		wl_list_remove(&current->link);
+		wl_list_insert(server->shown->views.prev, &current->link);
+	}
+	zc_view_focus(next);
+}
+
+void zc_view_close_focused(struct zc_server *server)
+{
+	struct zc_view *view = focused_view(server);
+	if (view)
+		wlr_xdg_toplevel_send_close(view->toplevel->base);
+}
