@@ -25,11 +25,13 @@ static gboolean is_json_literal(const char *text)
 	return *p == '\0';
 }
 
+/* Escapes what JSON requires, and anything YAML refuses raw, so the output always reads back. */
 static void write_string(GString *out, const char *text)
 {
 	g_string_append_c(out, '"');
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		switch (*p) {
+	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		switch (c) {
 		case '"':
 			g_string_append(out, "\\\"");
 			break;
@@ -52,10 +54,11 @@ static void write_string(GString *out, const char *text)
 			g_string_append(out, "\\t");
 			break;
 		default:
-			if (*p < 0x20)
-				g_string_append_printf(out, "\\u%04x", *p);
+			/* What YAML refuses raw is all in the BMP (controls, U+FFFE, U+FFFF). */
+			if (zion_yaml_printable(c))
+				g_string_append_len(out, p, g_utf8_next_char(p) - p);
 			else
-				g_string_append_c(out, (char)*p);
+				g_string_append_printf(out, "\\u%04x", c);
 		}
 	}
 	g_string_append_c(out, '"');

@@ -79,17 +79,16 @@ static gboolean read_unique_list(ZionSchema *s, const ZionNode *node, const char
 {
 	if (!read_list(s, node, path, slot))
 		return FALSE;
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; (*slot)[i]; i++) {
 		g_autofree char *item_path = zion_schema_path_index(path, i);
 		g_autofree char *ignored = NULL;
 		const ZionNode *item = zion_node_item(node, i);
 		if (!zion_schema_match(s, item, item_path, pattern, what, &ignored))
 			return FALSE;
-		for (guint j = 0; j < i; j++) {
-			if (strcmp((*slot)[i], (*slot)[j]) == 0)
-				return zion_schema_fail(s, item, item_path, "'%s' is listed twice",
-							(*slot)[i]);
-		}
+		if (!g_hash_table_add(seen, (*slot)[i]))
+			return zion_schema_fail(s, item, item_path, "'%s' is listed twice",
+						(*slot)[i]);
 	}
 	return TRUE;
 }
@@ -287,6 +286,8 @@ static gboolean decode_users(ZionSchema *s, const ZionNode *node, const char *pa
 {
 	if (!zion_schema_expect_kind(s, node, parent, ZION_NODE_SEQUENCE))
 		return FALSE;
+	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) uids = g_hash_table_new(g_int64_hash, g_int64_equal);
 	for (guint i = 0; i < zion_node_length(node); i++) {
 		const ZionNode *item = zion_node_item(node, i);
 		g_autofree char *path = zion_schema_path_index(parent, i);
@@ -294,16 +295,18 @@ static gboolean decode_users(ZionSchema *s, const ZionNode *node, const char *pa
 		g_ptr_array_add(p->users, user);
 		if (!decode_user(s, item, path, user))
 			return FALSE;
-		for (guint j = 0; j < i; j++) {
-			const ZionPersonaUser *other = g_ptr_array_index(p->users, j);
-			if (strcmp(other->name, user->name) == 0)
-				return zion_schema_fail(s, item, path, "user '%s' is defined twice",
-							user->name);
-			if (user->uid >= 0 && other->uid == user->uid)
-				return zion_schema_fail(s, item, path,
-							"uid %" G_GINT64_FORMAT " is also %s's",
-							user->uid, other->name);
-		}
+		const ZionPersonaUser *other = g_hash_table_lookup(names, user->name);
+		if (other)
+			return zion_schema_fail(s, item, path, "user '%s' is defined twice",
+						user->name);
+		g_hash_table_insert(names, user->name, user);
+		other = user->uid >= 0 ? g_hash_table_lookup(uids, &user->uid) : NULL;
+		if (other)
+			return zion_schema_fail(s, item, path,
+						"uid %" G_GINT64_FORMAT " is also %s's", user->uid,
+						other->name);
+		if (user->uid >= 0)
+			g_hash_table_insert(uids, &user->uid, user);
 	}
 	return TRUE;
 }
@@ -540,6 +543,7 @@ static gboolean decode_schedule(ZionSchema *s, const ZionNode *node, const char 
 {
 	if (!zion_schema_expect_kind(s, node, parent, ZION_NODE_SEQUENCE))
 		return FALSE;
+	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < zion_node_length(node); i++) {
 		const ZionNode *item = zion_node_item(node, i);
 		g_autofree char *path = zion_schema_path_index(parent, i);
@@ -547,13 +551,9 @@ static gboolean decode_schedule(ZionSchema *s, const ZionNode *node, const char 
 		g_ptr_array_add(p->schedule, entry);
 		if (!decode_schedule_entry(s, item, path, entry))
 			return FALSE;
-		for (guint j = 0; j < i; j++) {
-			const ZionScheduleEntry *other = g_ptr_array_index(p->schedule, j);
-			if (strcmp(other->name, entry->name) == 0)
-				return zion_schema_fail(s, item, path,
-							"a task named '%s' is defined twice",
-							entry->name);
-		}
+		if (!g_hash_table_add(names, entry->name))
+			return zion_schema_fail(s, item, path, "a task named '%s' is defined twice",
+						entry->name);
 	}
 	return TRUE;
 }

@@ -311,6 +311,23 @@ static void remove_leftovers(ZionPersonaStore *store, const char *name,
 	}
 }
 
+/* A version is committed only if it loads back as itself: a store must never hold what it cannot
+ * read. */
+static gboolean reads_back(const char *name, const char *canonical, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	g_autoptr(ZionPersona) again =
+		zion_persona_load_data("canonical.json", canonical, strlen(canonical), &local);
+	g_autofree char *canonical_again = again ? zion_persona_canonical_json(again) : NULL;
+	if (canonical_again && strcmp(canonical, canonical_again) == 0)
+		return TRUE;
+	g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
+		    "%s was not saved: its canonical form does not read back (%s); this is a bug "
+		    "in Zion",
+		    name, local ? local->message : "it reads back differently");
+	return FALSE;
+}
+
 ZionPersonaVersion *zion_persona_store_save(ZionPersonaStore *store, const ZionPersona *persona,
 					    gboolean *created, GError **error)
 {
@@ -324,6 +341,8 @@ ZionPersonaVersion *zion_persona_store_save(ZionPersonaStore *store, const ZionP
 	struct persona_state state;
 	g_autofree char *canonical = zion_persona_canonical_json(persona);
 	g_autofree char *current = NULL;
+	if (!reads_back(name, canonical, error))
+		goto out;
 	if (!read_state(store, name, &state, error))
 		goto out;
 	remove_leftovers(store, name, &state);

@@ -118,8 +118,24 @@ int zion_path_open_beneath(int root_fd, const char *path, int flags, mode_t mode
 	const char *relative = path + 1;
 	if (create_parents && !make_parents(root_fd, relative, error))
 		return -1;
-	int fd = open_strict(root_fd, relative, flags, mode);
-	if (fd < 0)
+	/* Truncation waits until the file is known not to be a hard link to something outside. */
+	int fd = open_strict(root_fd, relative, flags & ~O_TRUNC, mode);
+	if (fd < 0) {
 		set_open_error(error, relative, errno);
+		return -1;
+	}
+	struct stat st;
+	gboolean writes = (flags & O_ACCMODE) != O_RDONLY;
+	if (writes && (fstat(fd, &st) < 0 || (S_ISREG(st.st_mode) && st.st_nlink > 1))) {
+		close(fd);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+			    "%s: refused, the file has other hard links", path);
+		return -1;
+	}
+	if ((flags & O_TRUNC) && writes && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
+		set_open_error(error, relative, errno);
+		close(fd);
+		return -1;
+	}
 	return fd;
 }

@@ -1,8 +1,12 @@
 /* Builds a ZionNode tree from libfyaml's event stream, keeping each node's position. */
 #include "yaml-tree.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libfyaml.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "zion-error.h"
 
@@ -84,12 +88,18 @@ static gboolean add_node(struct builder *b, ZionNode *node, GError **error)
 	return TRUE;
 }
 
-static void open_container(struct builder *b, ZionNode *node)
+static gboolean open_container(struct builder *b, ZionNode *node, GError **error)
 {
+	if (b->stack->len >= ZION_NODE_MAX_DEPTH) {
+		set_error(error, b->file_name, node->line, node->column,
+			  "lists and mappings are nested too deeply");
+		return FALSE;
+	}
 	struct open_node open = { .node = node };
 	if (node->kind == ZION_NODE_MAPPING)
 		open.keys = g_hash_table_new(g_str_hash, g_str_equal);
 	g_array_append_val(b->stack, open);
+	return TRUE;
 }
 
 static void close_container(struct builder *b)
@@ -192,7 +202,7 @@ static gboolean handle_event(struct builder *b, struct fy_event *event, GError *
 	if (!add_node(b, node, error))
 		return FALSE;
 	if (node->kind != ZION_NODE_SCALAR)
-		open_container(b, node);
+		return open_container(b, node, error);
 	return TRUE;
 }
 
@@ -212,7 +222,7 @@ static void set_syntax_error(GError **error, const char *file_name, struct fy_di
 
 /* YAML's printable set (c-printable): tab, line breaks and everything visible, no other controls.
  */
-static gboolean is_yaml_printable(gunichar c)
+gboolean zion_yaml_printable(gunichar c)
 {
 	return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0x7e) || c == 0x85 ||
 	       (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) ||
@@ -234,9 +244,9 @@ static gboolean check_characters(const char *file_name, const char *data, gsize 
 			set_error(error, file_name, line, column, "the text is not valid UTF-8");
 			return FALSE;
 		}
-		if (!is_yaml_printable(c)) {
-			g_autofree char *message =
-				g_strdup_printf("control character U+%04X is not allowed", c);
+		if (!zion_yaml_printable(c)) {
+			g_autofree char *message = g_strdup_printf(
+				"%scharacter U+%04X is not allowed", c < 0xa0 ? "control " : "", c);
 			set_error(error, file_name, line, column, message);
 			return FALSE;
 		}
@@ -316,20 +326,46 @@ ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, G
 
 ZionNode *zion_node_parse_file(const char *path, GError **error)
 {
-	g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, error);
-	if (!file) {
-		g_prefix_error(error, "cannot read %s: ", path);
+	/* Read, not mapped: pipes work, and a file shrinking under us cannot raise SIGBUS. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot read %s: %s", path,
+			    g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
-	gsize size = g_mapped_file_get_length(file);
-	if (size > ZION_NODE_MAX_FILE_SIZE) {
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
+			    "cannot read %s: it is a directory", path);
+		return NULL;
+	}
+	g_autoptr(GByteArray) data = g_byte_array_new();
+	guint8 chunk[65536];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || data->len + (gsize)n > ZION_NODE_MAX_FILE_SIZE)
+			break;
+		g_byte_array_append(data, chunk, (guint)n);
+	}
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot read %s: %s", path,
+			    g_strerror(saved));
+		return NULL;
+	}
+	if (n > 0) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
 			    "%s: the file is larger than %d MiB", path,
 			    ZION_NODE_MAX_FILE_SIZE / (1024 * 1024));
 		return NULL;
 	}
-	const char *data = g_mapped_file_get_contents(file);
-	return zion_node_parse(path, data ? data : "", size, error);
+	return zion_node_parse(path, (const char *)data->data, data->len, error);
 }
 
 ZionNode *zion_node_new_string(const char *text)
@@ -382,7 +418,7 @@ void zion_node_append(ZionNode *sequence, ZionNode *item)
 
 void zion_node_set(ZionNode *mapping, const char *key, ZionNode *value)
 {
-	g_assert(mapping->kind == ZION_NODE_MAPPING && !zion_node_lookup(mapping, key));
+	g_assert(mapping->kind == ZION_NODE_MAPPING);
 	g_ptr_array_add(mapping->children, zion_node_new_string(key));
 	g_ptr_array_add(mapping->children, value);
 }

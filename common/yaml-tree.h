@@ -26,8 +26,10 @@ typedef struct zion_node {
 /* Parses data (YAML, or JSON when the name ends in .json) named file_name in messages. */
 ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, GError **error);
 
-/* Reads and parses a file of at most ZION_NODE_MAX_FILE_SIZE bytes. */
+/* Reads and parses a file (or pipe) of at most ZION_NODE_MAX_FILE_SIZE bytes. */
 #define ZION_NODE_MAX_FILE_SIZE (4 * 1024 * 1024)
+/* Lists and mappings nest at most this deep; no definition needs more. */
+#define ZION_NODE_MAX_DEPTH 64
 ZionNode *zion_node_parse_file(const char *path, GError **error);
 
 void zion_node_free(ZionNode *node);
@@ -42,6 +44,7 @@ ZionNode *zion_node_new_null(void);
 ZionNode *zion_node_new_sequence(void);
 ZionNode *zion_node_new_mapping(void);
 void zion_node_append(ZionNode *sequence, ZionNode *item);
+/* Adds key, which must not be in mapping yet. */
 void zion_node_set(ZionNode *mapping, const char *key, ZionNode *value);
 
 guint zion_node_length(const ZionNode *node); /* items, or key-value pairs */
@@ -53,3 +56,6 @@ ZionNode *zion_node_lookup(const ZionNode *mapping, const char *key);
 /* A plain scalar that YAML reads as null: ~, null, Null, NULL or nothing at all. */
 gboolean zion_node_is_null(const ZionNode *node);
 const char *zion_node_kind_name(const ZionNode *node);
+
+/* Whether YAML allows character c in a document (its c-printable set). */
+gboolean zion_yaml_printable(gunichar c);

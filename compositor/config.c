@@ -7,20 +7,29 @@
 #include "zion-error.h"
 
 static const char *const default_bindings[][2] = {
-	{ "Super+1", "desktop 1" },	  { "Super+2", "desktop 2" },
-	{ "Super+3", "desktop 3" },	  { "Super+4", "desktop 4" },
-	{ "Super+5", "desktop 5" },	  { "Super+6", "desktop 6" },
-	{ "Super+7", "desktop 7" },	  { "Super+8", "desktop 8" },
-	{ "Super+9", "desktop 9" },	  { "Super+Tab", "next-window" },
-	{ "Super+Shift+Tab", "previous-window" }, { "Super+Q", "close" },
-	{ "Super+Return", "terminal" },	  { "Super+Shift+E", "exit" },
+	{ "Super+1", "desktop 1" },
+	{ "Super+2", "desktop 2" },
+	{ "Super+3", "desktop 3" },
+	{ "Super+4", "desktop 4" },
+	{ "Super+5", "desktop 5" },
+	{ "Super+6", "desktop 6" },
+	{ "Super+7", "desktop 7" },
+	{ "Super+8", "desktop 8" },
+	{ "Super+9", "desktop 9" },
+	{ "Super+Tab", "next-window" },
+	{ "Super+Shift+Tab", "previous-window" },
+	{ "Super+Q", "close" },
+	{ "Super+Return", "terminal" },
+	{ "Super+Shift+E", "exit" },
 };
 
 static const struct {
 	const char *name;
 	uint32_t modifier;
 } modifier_names[] = {
-	{ "Super", WLR_MODIFIER_LOGO }, { "Shift", WLR_MODIFIER_SHIFT }, { "Ctrl", WLR_MODIFIER_CTRL },
+	{ "Super", WLR_MODIFIER_LOGO },
+	{ "Shift", WLR_MODIFIER_SHIFT },
+	{ "Ctrl", WLR_MODIFIER_CTRL },
 	{ "Alt", WLR_MODIFIER_ALT },
 };
 
@@ -28,9 +37,12 @@ static const struct {
 	const char *name;
 	enum zc_action_kind kind;
 } action_names[] = {
-	{ "desktop", ZC_ACTION_DESKTOP },   { "next-window", ZC_ACTION_NEXT_WINDOW },
-	{ "previous-window", ZC_ACTION_PREVIOUS_WINDOW }, { "close", ZC_ACTION_CLOSE },
-	{ "terminal", ZC_ACTION_TERMINAL }, { "exit", ZC_ACTION_EXIT },
+	{ "desktop", ZC_ACTION_DESKTOP },
+	{ "next-window", ZC_ACTION_NEXT_WINDOW },
+	{ "previous-window", ZC_ACTION_PREVIOUS_WINDOW },
+	{ "close", ZC_ACTION_CLOSE },
+	{ "terminal", ZC_ACTION_TERMINAL },
+	{ "exit", ZC_ACTION_EXIT },
 };
 
 gboolean zc_parse_color(const char *text, float color[4])
@@ -65,11 +77,13 @@ static gboolean parse_binding(const char *keys, const char *action, struct zc_bi
 		}
 		if (!known) {
 			g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-				    "%s: unknown modifier '%s' (Super, Shift, Ctrl or Alt)", keys, parts[i]);
+				    "%s: unknown modifier '%s' (Super, Shift, Ctrl or Alt)", keys,
+				    parts[i]);
 			return FALSE;
 		}
 	}
-	xkb_keysym_t keysym = n ? xkb_keysym_from_name(parts[n - 1], XKB_KEYSYM_CASE_INSENSITIVE) : 0;
+	xkb_keysym_t keysym =
+		n ? xkb_keysym_from_name(parts[n - 1], XKB_KEYSYM_CASE_INSENSITIVE) : 0;
 	if (keysym == XKB_KEY_NoSymbol) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID, "%s: unknown key '%s'", keys,
 			    n ? parts[n - 1] : "");
@@ -94,7 +108,8 @@ static gboolean parse_binding(const char *keys, const char *action, struct zc_bi
 		return FALSE;
 	}
 	g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-		    "%s: unknown action '%s' (desktop N, next-window, previous-window, close, terminal, "
+		    "%s: unknown action '%s' (desktop N, next-window, previous-window, close, "
+		    "terminal, "
 		    "exit)",
 		    keys, action);
 	return FALSE;
@@ -136,8 +151,8 @@ static gboolean load_desktop(struct zc_config *config, GKeyFile *file, const cha
 	const char *name = group + strlen("desktop ");
 	if (!g_regex_match_simple("^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$", name, 0, 0)) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-			    "%s: [%s]: a desktop name is lowercase letters, digits and inner '-'", path,
-			    group);
+			    "%s: [%s]: a desktop name is lowercase letters, digits and inner '-'",
+			    path, group);
 		return FALSE;
 	}
 	struct zc_desktop_config *desktop = g_new0(struct zc_desktop_config, 1);
@@ -146,8 +161,8 @@ static gboolean load_desktop(struct zc_config *config, GKeyFile *file, const cha
 	g_autofree char *color = g_key_file_get_string(file, group, "color", NULL);
 	if (!zc_parse_color(color ? color : "#3584e4", desktop->color)) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-			    "%s: [%s] color: expected a colour like #3584e4, got \"%s\"", path, group,
-			    color);
+			    "%s: [%s] color: expected a colour like #3584e4, got \"%s\"", path,
+			    group, color);
 		return FALSE;
 	}
 	return TRUE;

@@ -2,8 +2,9 @@
  * The compositor's configuration, from a GKeyFile ($XDG_CONFIG_HOME/zion/compositor.conf):
  *
  *   [compositor]              terminal=foot  xkb-layout=us  xkb-options=
- *   [desktop NAME]            color=#3584e4   (one group per desktop, in the order Super+1, Super+2...)
- *   [bindings]                Super+1=desktop 1   Super+Return=terminal   ... (defaults below)
+ *   [desktop NAME]            color=#3584e4   (one group per desktop, in the order Super+1,
+ * Super+2...) [bindings]                Super+1=desktop 1   Super+Return=terminal   ... (defaults
+ * below)
  */
 #pragma once
 
@@ -11,7 +12,7 @@
 #include <xkbcommon/xkbcommon.h>
 
 enum zc_action_kind {
-	ZC_ACTION_DESKTOP,	/* show desktop number argument (1-based) */
+	ZC_ACTION_DESKTOP, /* show desktop number argument (1-based) */
 	ZC_ACTION_NEXT_WINDOW,
 	ZC_ACTION_PREVIOUS_WINDOW,
 	ZC_ACTION_CLOSE,
@@ -20,7 +21,7 @@ enum zc_action_kind {
 };
 
 struct zc_binding {
-	uint32_t modifiers; /* WLR_MODIFIER_* */
+	uint32_t modifiers;  /* WLR_MODIFIER_* */
 	xkb_keysym_t keysym; /* lower case */
 	enum zc_action_kind action;
 	int argument;

@@ -21,10 +21,14 @@ struct desktop_client {
 
 /* Globals only the privileged socket may bind. */
 static const char *const privileged_interfaces[] = {
-	"zwlr_screencopy_manager_v1",	  "zwp_virtual_keyboard_manager_v1",
-	"zwlr_virtual_pointer_manager_v1", "zwlr_data_control_manager_v1",
-	"zwlr_layer_shell_v1",		  "zwlr_output_manager_v1",
-	"zwlr_export_dmabuf_manager_v1",  "zwlr_gamma_control_manager_v1",
+	"zwlr_screencopy_manager_v1",
+	"zwp_virtual_keyboard_manager_v1",
+	"zwlr_virtual_pointer_manager_v1",
+	"zwlr_data_control_manager_v1",
+	"zwlr_layer_shell_v1",
+	"zwlr_output_manager_v1",
+	"zwlr_export_dmabuf_manager_v1",
+	"zwlr_gamma_control_manager_v1",
 	NULL,
 };
 
@@ -37,7 +41,8 @@ static void handle_client_destroy(struct wl_listener *listener, void *data)
 
 struct zc_desktop *zc_client_desktop(struct wl_client *client)
 {
-	struct wl_listener *listener = wl_client_get_destroy_listener(client, handle_client_destroy);
+	struct wl_listener *listener =
+		wl_client_get_destroy_listener(client, handle_client_destroy);
 	if (!listener)
 		return NULL;
 	struct desktop_client *tag = wl_container_of(listener, tag, destroy);
@@ -70,7 +75,8 @@ static int listen_on(const char *path, GError **error)
 {
 	struct sockaddr_un address = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(address.sun_path)) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: the socket path is too long", path);
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s: the socket path is too long",
+			    path);
 		return -1;
 	}
 	strcpy(address.sun_path, path);
@@ -93,8 +99,8 @@ struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
 	const char *runtime_dir = g_get_user_runtime_dir();
 	g_autofree char *socket_dir = g_build_filename(runtime_dir, "zion", "desktops", name, NULL);
 	if (g_mkdir_with_parents(socket_dir, 0700) < 0) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot create %s: %s", socket_dir,
-			    g_strerror(errno));
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot create %s: %s",
+			    socket_dir, g_strerror(errno));
 		return NULL;
 	}
 	g_autofree char *socket_path = g_build_filename(socket_dir, "wayland-0", NULL);
@@ -146,14 +152,16 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	g_debug("showing desktop %s", desktop->name);
 
 	struct zc_view *view;
-	wl_list_for_each (view, &desktop->views, link) {
+	wl_list_for_each(view, &desktop->views, link)
+	{
 		zc_view_focus(view);
 		return;
 	}
 	wlr_seat_keyboard_notify_clear_focus(server->seat);
 }
 
-static bool filter_global(const struct wl_client *client, const struct wl_global *global, void *data)
+static bool filter_global(const struct wl_client *client, const struct wl_global *global,
+			  void *data)
 {
 	if (!zc_client_desktop((struct wl_client *)client))
 		return true;

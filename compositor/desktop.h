@@ -1,8 +1,8 @@
 /*
  * Desktops: each has a name, a colour, its own listening socket
  * ($XDG_RUNTIME_DIR/zion/desktops/NAME/wayland-0) and its own scene subtree. Every client is tagged
- * with the socket it came in on and only ever appears on that desktop. Showing a desktop enables its
- * subtree and disables the others: nothing is started, so a switch costs one frame.
+ * with the socket it came in on and only ever appears on that desktop. Showing a desktop enables
+ * its subtree and disables the others: nothing is started, so a switch costs one frame.
  */
 #pragma once
 

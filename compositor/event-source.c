@@ -1,4 +1,5 @@
-/* The Wayland event loop as a GSource: poll its fd, dispatch without blocking, flush before sleeping. */
+/* The Wayland event loop as a GSource: poll its fd, dispatch without blocking, flush before
+ * sleeping. */
 #include "event-source.h"
 
 struct wayland_source {
@@ -10,7 +11,10 @@ struct wayland_source {
 static gboolean wayland_source_prepare(GSource *base, gint *timeout)
 {
 	struct wayland_source *source = (struct wayland_source *)base;
-	/* Whatever was queued for clients goes out before the main loop sleeps. */
+	/* Idle callbacks (wlroots sends configure events from them) queued by GLib callbacks do not
+	 * make the event loop's fd readable: run them here, then flush before the main loop sleeps.
+	 */
+	wl_event_loop_dispatch_idle(source->loop);
 	wl_display_flush_clients(source->display);
 	*timeout = -1;
 	return FALSE;

@@ -1,4 +1,5 @@
-/* A GSource that drives the Wayland event loop from GLib's main loop, so GDBus and timers share it. */
+/* A GSource that drives the Wayland event loop from GLib's main loop, so GDBus and timers share it.
+ */
 #pragma once
 
 #include <glib.h>

@@ -16,7 +16,8 @@ static void run_terminal(struct zc_server *server)
 	g_autoptr(GError) error = NULL;
 	if (!g_shell_parse_argv(server->config->terminal, NULL, &argv, &error) ||
 	    !g_spawn_async(NULL, argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &error))
-		g_warning("cannot start the terminal '%s': %s", server->config->terminal, error->message);
+		g_warning("cannot start the terminal '%s': %s", server->config->terminal,
+			  error->message);
 }
 
 static void run(struct zc_server *server, const struct zc_binding *binding)

@@ -27,7 +27,8 @@ static void handle_key(struct wl_listener *listener, void *data)
 	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		/* libinput keycodes are evdev codes; XKB's are 8 higher. */
 		const xkb_keysym_t *syms;
-		int count = xkb_state_key_get_syms(wlr_keyboard->xkb_state, event->keycode + 8, &syms);
+		int count =
+			xkb_state_key_get_syms(wlr_keyboard->xkb_state, event->keycode + 8, &syms);
 		/* Lock keys (Caps, Num) do not change what a binding means. */
 		uint32_t modifiers = wlr_keyboard_get_modifiers(wlr_keyboard) &
 				     (WLR_MODIFIER_LOGO | WLR_MODIFIER_SHIFT | WLR_MODIFIER_CTRL |
@@ -67,7 +68,8 @@ static gboolean set_keymap(struct zc_server *server, struct wlr_keyboard *keyboa
 	return ok;
 }
 
-void zc_keyboard_add(struct zc_server *server, struct wlr_input_device *device, gboolean with_keymap)
+void zc_keyboard_add(struct zc_server *server, struct wlr_input_device *device,
+		     gboolean with_keymap)
 {
 	if (with_keymap && !set_keymap(server, device->keyboard)) {
 		g_warning("keyboard %s: cannot use XKB layout '%s'", device->name,
@@ -86,6 +88,8 @@ void zc_keyboard_add(struct zc_server *server, struct wlr_input_device *device, 
 	keyboard->destroy.notify = handle_destroy;
 	wl_signal_add(&device->events.destroy, &keyboard->destroy);
 	wl_list_insert(&server->keyboards, &keyboard->link);
-	wlr_seat_set_keyboard(server->seat, device);
+	/* A virtual keyboard has no keymap yet; it becomes the seat's keyboard on its first key. */
+	if (with_keymap)
+		wlr_seat_set_keyboard(server->seat, device);
 	wlr_seat_set_capabilities(server->seat, WL_SEAT_CAPABILITY_KEYBOARD);
 }

@@ -21,4 +21,5 @@ struct zc_keyboard {
 
 /* Takes a keyboard device; with_keymap gives it the configured XKB layout (a virtual keyboard
  * brings its own). */
-void zc_keyboard_add(struct zc_server *server, struct wlr_input_device *device, gboolean with_keymap);
+void zc_keyboard_add(struct zc_server *server, struct wlr_input_device *device,
+		     gboolean with_keymap);

@@ -1,5 +1,4 @@
 /* zion-compositor: options, configuration, and the server's life. */
-#include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +7,6 @@
 #include "config.h"
 #include "log.h"
 #include "server.h"
-
-static gboolean on_terminate(gpointer data)
-{
-	zc_server_quit(data);
-	return G_SOURCE_CONTINUE;
-}
 
 int main(int argc, char **argv)
 {
@@ -25,15 +18,16 @@ int main(int argc, char **argv)
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
 		  "Configuration file (default $XDG_CONFIG_HOME/zion/compositor.conf)", "FILE" },
 		{ "socket", 's', 0, G_OPTION_ARG_STRING, &socket_name,
-		  "Name of the privileged socket in $XDG_RUNTIME_DIR (default: the first free wayland-N)",
+		  "Name of the privileged socket in $XDG_RUNTIME_DIR (default: the first free "
+		  "wayland-N)",
 		  "NAME" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Say more, wlroots too", NULL },
 		G_OPTION_ENTRY_NULL,
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
-	g_option_context_set_summary(context,
-				     "The Zion compositor: one Wayland socket per desktop, switched "
-				     "from the keyboard.");
+	g_option_context_set_summary(
+		context, "The Zion compositor: one Wayland socket per desktop, switched "
+			 "from the keyboard.");
 	g_option_context_add_main_entries(context, entries, NULL);
 	g_autoptr(GError) error = NULL;
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
@@ -43,7 +37,8 @@ int main(int argc, char **argv)
 	zion_log_init("zion-compositor", verbose);
 	wlr_log_init(verbose ? WLR_DEBUG : WLR_ERROR, NULL);
 	if (!config_path)
-		config_path = g_build_filename(g_get_user_config_dir(), "zion", "compositor.conf", NULL);
+		config_path =
+			g_build_filename(g_get_user_config_dir(), "zion", "compositor.conf", NULL);
 
 	struct zc_config *config = zc_config_load(config_path, &error);
 	if (!config) {
@@ -58,8 +53,6 @@ int main(int argc, char **argv)
 	}
 	g_setenv("WAYLAND_DISPLAY", server->privileged_socket, TRUE);
 	g_message("running on %s", server->privileged_socket);
-	g_unix_signal_add(SIGTERM, on_terminate, server);
-	g_unix_signal_add(SIGINT, on_terminate, server);
 	zc_server_run(server);
 	zc_server_destroy(server);
 	zc_config_free(config);

@@ -58,5 +58,6 @@ void zc_output_handle_new(struct wl_listener *listener, void *data)
 	wl_list_insert(&server->outputs, &output->link);
 	/* The layout makes the global and, attached to the scene, the scene output. */
 	wlr_output_layout_add_auto(server->output_layout, wlr_output);
-	g_message("output %s added, %dx%d", wlr_output->name, wlr_output->width, wlr_output->height);
+	g_message("output %s added, %dx%d", wlr_output->name, wlr_output->width,
+		  wlr_output->height);
 }

@@ -1,6 +1,9 @@
 /* Setting up and tearing down the compositor: wlroots, the protocol globals, desktops, the loop. */
 #include "server.h"
 
+#include <glib-unix.h>
+#include <signal.h>
+
 #include <wlr/backend/headless.h>
 #include <wlr/types/wlr_compositor.h>
 #include <wlr/types/wlr_data_control_v1.h>
@@ -34,11 +37,18 @@ static void handle_new_virtual_keyboard(struct wl_listener *listener, void *data
 	zc_keyboard_add(server, &keyboard->input_device, FALSE);
 }
 
+static gboolean on_terminate(gpointer data)
+{
+	zc_server_quit(data);
+	return G_SOURCE_CONTINUE;
+}
+
 static gboolean create_globals(struct zc_server *server, GError **error)
 {
 	struct wl_display *display = server->display;
 	if (!wlr_renderer_init_wl_display(server->renderer, display)) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot set up wl_shm and linux-dmabuf");
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
+			    "cannot set up wl_shm and linux-dmabuf");
 		return FALSE;
 	}
 	wlr_compositor_create(display, server->renderer);
@@ -52,7 +62,8 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	struct wlr_virtual_keyboard_manager_v1 *virtual_keyboards =
 		wlr_virtual_keyboard_manager_v1_create(display);
 	server->new_virtual_keyboard.notify = handle_new_virtual_keyboard;
-	wl_signal_add(&virtual_keyboards->events.new_virtual_keyboard, &server->new_virtual_keyboard);
+	wl_signal_add(&virtual_keyboards->events.new_virtual_keyboard,
+		      &server->new_virtual_keyboard);
 
 	server->xdg_shell = wlr_xdg_shell_create(display);
 	server->new_xdg_surface.notify = zc_view_handle_new_xdg_surface;
@@ -65,7 +76,8 @@ static gboolean create_desktops(struct zc_server *server, GError **error)
 {
 	server->desktops = g_ptr_array_new_with_free_func((GDestroyNotify)zc_desktop_destroy);
 	for (guint i = 0; i < server->config->desktops->len; i++) {
-		const struct zc_desktop_config *config = g_ptr_array_index(server->config->desktops, i);
+		const struct zc_desktop_config *config =
+			g_ptr_array_index(server->config->desktops, i);
 		struct zc_desktop *desktop =
 			zc_desktop_create(server, config->name, config->color, error);
 		if (!desktop)
@@ -94,8 +106,9 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 		return NULL;
 	}
 	server->renderer = wlr_renderer_autocreate(server->backend);
-	server->allocator =
-		server->renderer ? wlr_allocator_autocreate(server->backend, server->renderer) : NULL;
+	server->allocator = server->renderer
+				    ? wlr_allocator_autocreate(server->backend, server->renderer)
+				    : NULL;
 	if (!server->allocator) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "no renderer or allocator");
 		zc_server_destroy(server);
@@ -115,15 +128,6 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 	server->new_input.notify = handle_new_input;
 	wl_signal_add(&server->backend->events.new_input, &server->new_input);
 
-	const char *socket = socket_name;
-	if (socket ? wl_display_add_socket(server->display, socket) < 0
-		   : !(socket = wl_display_add_socket_auto(server->display))) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot open the Wayland socket %s",
-			    socket_name ? socket_name : "wayland-N");
-		zc_server_destroy(server);
-		return NULL;
-	}
-	server->privileged_socket = g_strdup(socket);
 	if (!wlr_backend_start(server->backend)) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot start the backend");
 		zc_server_destroy(server);
@@ -132,6 +136,20 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 	server->loop = g_main_loop_new(NULL, FALSE);
 	server->wayland_source = zc_wayland_source_new(server->display);
 	g_source_attach(server->wayland_source, NULL);
+	server->sigterm_source = g_unix_signal_add(SIGTERM, on_terminate, server);
+	server->sigint_source = g_unix_signal_add(SIGINT, on_terminate, server);
+
+	/* The privileged socket comes last: once it exists, the compositor is ready. */
+	const char *socket = socket_name;
+	if (socket ? wl_display_add_socket(server->display, socket) < 0
+		   : !(socket = wl_display_add_socket_auto(server->display))) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
+			    "cannot open the Wayland socket %s",
+			    socket_name ? socket_name : "wayland-N");
+		zc_server_destroy(server);
+		return NULL;
+	}
+	server->privileged_socket = g_strdup(socket);
 	return server;
 }
 
@@ -149,6 +167,10 @@ void zc_server_destroy(struct zc_server *server)
 {
 	if (!server)
 		return;
+	if (server->sigterm_source) {
+		g_source_remove(server->sigterm_source);
+		g_source_remove(server->sigint_source);
+	}
 	if (server->wayland_source) {
 		g_source_destroy(server->wayland_source);
 		g_source_unref(server->wayland_source);
@@ -160,10 +182,15 @@ void zc_server_destroy(struct zc_server *server)
 		wl_list_remove(&server->new_output.link);
 		wl_list_remove(&server->new_input.link);
 	}
-	if (server->scene)
-		wlr_scene_node_destroy(&server->scene->node);
+	/* The backend takes its outputs, and the layout the scene's link to it, before the scene
+	 * goes. */
 	if (server->backend)
 		wlr_backend_destroy(server->backend);
+	g_clear_pointer(&server->output_layout, wlr_output_layout_destroy);
+	if (server->scene)
+		wlr_scene_node_destroy(&server->scene->node);
+	g_clear_pointer(&server->allocator, wlr_allocator_destroy);
+	g_clear_pointer(&server->renderer, wlr_renderer_destroy);
 	if (server->display)
 		wl_display_destroy(server->display);
 	g_clear_pointer(&server->loop, g_main_loop_unref);

@@ -28,15 +28,16 @@ struct zc_server {
 	struct wlr_xdg_shell *xdg_shell;
 	struct wlr_seat *seat;
 	GSource *wayland_source;
-	GMainLoop *loop;
+	GMainLoop *loop; /* quit by zc_server_quit, SIGTERM and SIGINT */
+	guint sigterm_source, sigint_source;
 	const struct zc_config *config;
 
 	/* The privileged socket (WAYLAND_DISPLAY) for the shell and the settings panel. */
 	char *privileged_socket;
 
-	struct wl_list outputs;	 // zc_output::link
+	struct wl_list outputs;	  // zc_output::link
 	struct wl_list keyboards; // zc_keyboard::link
-	GPtrArray *desktops;	 // of zc_desktop, in config order: Super+1 is the first
+	GPtrArray *desktops;	  // of zc_desktop, in config order: Super+1 is the first
 	struct zc_desktop *shown;
 
 	struct wl_listener new_output;
@@ -46,7 +47,8 @@ struct zc_server {
 };
 
 /* Sets up wlroots and every global; starts the backend. Returns NULL with error set. */
-/* socket_name: the privileged socket's name in $XDG_RUNTIME_DIR, or NULL for the first free wayland-N. */
+/* socket_name: the privileged socket's name in $XDG_RUNTIME_DIR, or NULL for the first free
+ * wayland-N. */
 struct zc_server *zc_server_create(const struct zc_config *config, const char *socket_name,
 				   GError **error);
 void zc_server_destroy(struct zc_server *server);

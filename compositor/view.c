@@ -60,7 +60,8 @@ static void handle_unmap(struct wl_listener *listener, void *data)
 	if (desktop != view->server->shown)
 		return;
 	struct zc_view *next;
-	wl_list_for_each (next, &desktop->views, link) {
+	wl_list_for_each(next, &desktop->views, link)
+	{
 		zc_view_focus(next);
 		return;
 	}

@@ -31,16 +31,16 @@ gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntr
 	return TRUE;
 }
 
-static void print_help(void)
+static void print_help(FILE *out)
 {
-	printf("Usage: zionctl [--state-dir DIR] [--verbose] COMMAND ...\n\n"
-	       "Manage Zion's tailored desktops from the command line.\n\nCommands:\n");
+	fprintf(out, "Usage: zionctl [--state-dir DIR] [--verbose] COMMAND ...\n\n"
+		     "Manage Zion's tailored desktops from the command line.\n\nCommands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS(groups); i++)
-		printf("  %-10s %s\n", groups[i].name, groups[i].summary);
-	printf("\nOptions:\n"
-	       "  --state-dir DIR  where Zion keeps its state (default /var/lib/zion)\n"
-	       "  --verbose        say more about what is done\n"
-	       "  --help           show this help; COMMAND --help shows a command's\n");
+		fprintf(out, "  %-10s %s\n", groups[i].name, groups[i].summary);
+	fprintf(out, "\nOptions:\n"
+		     "  --state-dir DIR  where Zion keeps its state (default /var/lib/zion)\n"
+		     "  --verbose        say more about what is done\n"
+		     "  --help           show this help; COMMAND --help shows a command's\n");
 }
 
 int main(int argc, char **argv)
@@ -50,11 +50,15 @@ int main(int argc, char **argv)
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			print_help();
+			print_help(stdout);
 			return 0;
 		} else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
 			options.verbose = TRUE;
-		} else if (strcmp(argv[i], "--state-dir") == 0 && i + 1 < argc) {
+		} else if (strcmp(argv[i], "--state-dir") == 0) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "zionctl: --state-dir needs a directory\n");
+				return 2;
+			}
 			options.state_dir = argv[++i];
 		} else if (g_str_has_prefix(argv[i], "--state-dir=")) {
 			options.state_dir = argv[i] + strlen("--state-dir=");
@@ -66,7 +70,7 @@ int main(int argc, char **argv)
 	}
 	zion_log_init("zionctl", options.verbose);
 	if (i == argc) {
-		print_help();
+		print_help(stderr);
 		return 2;
 	}
 	for (gsize g = 0; g < G_N_ELEMENTS(groups); g++) {

@@ -1676,6 +1676,35 @@ static void test_durations(void)
 	}
 }
 
+/* Characters YAML refuses raw but accepts escaped come back escaped in the canonical form. */
+static void test_canonical_escapes(void)
+{
+	g_autoptr(ZionPersona) p = assert_valid(HEAD "description: \"a\\x7fb\\u009fc\\uFFFFd\\te\"\n");
+	g_assert_cmpstr(p->description, ==, "a\x7f" "b\xc2\x9f" "c\xef\xbf\xbf" "d\te");
+	g_autofree char *canonical = zion_persona_canonical_json(p);
+	g_assert_nonnull(strstr(canonical, "\"description\":\"a\\u007fb\\u009fc\\uffffd\\te\""));
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ZionPersona) again = load("x.json", canonical, &error);
+	g_assert_no_error(error);
+	g_autofree char *canonical_again = zion_persona_canonical_json(again);
+	g_assert_cmpstr(canonical_again, ==, canonical);
+	assert_parse_error(HEAD "description: \"\xef\xbf\xbf\"\n",
+			   "test.yaml:3:15: character U+FFFF is not allowed");
+}
+
+/* Nesting is bounded, so that hostile files cannot exhaust the stack. */
+static void test_nesting_depth(void)
+{
+	g_autoptr(GString) deep = g_string_new(HEAD "env: ");
+	for (int i = 0; i < 100; i++)
+		g_string_append_c(deep, '[');
+	for (int i = 0; i < 100; i++)
+		g_string_append_c(deep, ']');
+	g_string_append_c(deep, '\n');
+	/* The root mapping and 63 lists fill the 64 levels: the 64th [ (column 69) is one too many. */
+	assert_parse_error(deep->str, "test.yaml:3:69: lists and mappings are nested too deeply");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -1739,6 +1768,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/persona/file-size-limit", test_file_size_limit);
 	g_test_add_func("/persona/units/sizes", test_sizes);
 	g_test_add_func("/persona/units/durations", test_durations);
+	g_test_add_func("/persona/canonical/escapes", test_canonical_escapes);
+	g_test_add_func("/persona/syntax/nesting-depth", test_nesting_depth);
 
 	return g_test_run();
 }

@@ -94,6 +94,29 @@ static void test_symlinks_refused(void)
 	g_assert_false(g_file_test(planted, G_FILE_TEST_EXISTS));
 }
 
+/* A hard link planted inside the root to a file outside is not written through, nor truncated. */
+static void test_hard_links_refused(void)
+{
+	const char *outside = zt_temp_dir();
+	const char *root = zt_temp_dir();
+	g_autofree char *target = g_build_filename(outside, "victim", NULL);
+	g_autofree char *inside = g_build_filename(root, "motd", NULL);
+	g_assert_true(g_file_set_contents(target, "untouched", -1, NULL));
+	g_assert_cmpint(link(target, inside), ==, 0);
+
+	int root_fd = open_root(root);
+	assert_refused(root_fd, "/motd", ZION_ERROR_INVALID);
+	g_autoptr(GError) error = NULL;
+	int fd = zion_path_open_beneath(root_fd, "/motd", O_RDONLY, 0, FALSE, &error);
+	g_assert_no_error(error);
+	close(fd);
+	close(root_fd);
+
+	g_autofree char *contents = NULL;
+	g_assert_true(g_file_get_contents(target, &contents, NULL, NULL));
+	g_assert_cmpstr(contents, ==, "untouched");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -101,5 +124,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/safe-path/open-beneath-creates-parents",
 			test_open_beneath_creates_parents);
 	g_test_add_func("/safe-path/symlinks-refused", test_symlinks_refused);
+	g_test_add_func("/safe-path/hard-links-refused", test_hard_links_refused);
 	return g_test_run();
 }

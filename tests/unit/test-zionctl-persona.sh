@@ -32,6 +32,11 @@ expect 1 "$tmp/broken.yaml:4:11: resources.memory: expected a size like 4G, got 
   z persona validate "$tmp/broken.yaml"
 expect 1 "no persona named 'broken'" z persona show broken
 
+# Definitions can come through a pipe.
+expect 0 "valid persona 'work'" sh -c "cat '$src/data/personas/work.yaml' | '$zionctl' persona validate /dev/stdin"
+expect 1 "cannot read $src/data: it is a directory" z persona validate "$src/data"
+expect 2 "--state-dir needs a directory" "$zionctl" --state-dir
+
 # JSON and YAML of the same persona have the same hash.
 z persona show --canonical "$src/data/personas/work.yaml" > "$tmp/work.json"
 yaml_hash=$(z persona validate "$src/data/personas/work.yaml" | sed 's/.*hash //')

@@ -1,0 +1,217 @@
+/* The Wayland test client: registry, wl_shm buffers and xdg-shell toplevels. */
+#include "zion-test-client.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <wayland-client.h>
+
+#include "xdg-shell-client-protocol.h"
+
+struct zt_client {
+	struct wl_display *display;
+	struct wl_registry *registry;
+	struct wl_compositor *compositor;
+	struct wl_shm *shm;
+	struct xdg_wm_base *wm_base;
+	GPtrArray *globals; /* interface names */
+};
+
+struct zt_window {
+	ZtClient *client;
+	struct wl_surface *surface;
+	struct xdg_surface *xdg_surface;
+	struct xdg_toplevel *toplevel;
+	struct wl_buffer *buffer;
+	int width, height;
+	uint32_t argb;
+	gboolean configured;
+	gboolean activated;
+	gboolean close_requested;
+};
+
+static void handle_global(void *data, struct wl_registry *registry, uint32_t name,
+			  const char *interface, uint32_t version)
+{
+	ZtClient *client = data;
+	g_ptr_array_add(client->globals, g_strdup(interface));
+	if (strcmp(interface, wl_compositor_interface.name) == 0)
+		client->compositor = wl_registry_bind(registry, name, &wl_compositor_interface, 4);
+	else if (strcmp(interface, wl_shm_interface.name) == 0)
+		client->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
+	else if (strcmp(interface, xdg_wm_base_interface.name) == 0)
+		client->wm_base = wl_registry_bind(registry, name, &xdg_wm_base_interface, 1);
+}
+
+static void handle_global_remove(void *data, struct wl_registry *registry, uint32_t name)
+{
+}
+
+static const struct wl_registry_listener registry_listener = {
+	.global = handle_global,
+	.global_remove = handle_global_remove,
+};
+
+static void handle_ping(void *data, struct xdg_wm_base *wm_base, uint32_t serial)
+{
+	xdg_wm_base_pong(wm_base, serial);
+}
+
+static const struct xdg_wm_base_listener wm_base_listener = { .ping = handle_ping };
+
+ZtClient *zt_client_connect(const char *socket)
+{
+	ZtClient *client = g_new0(ZtClient, 1);
+	client->display = wl_display_connect(socket);
+	g_assert_nonnull(client->display);
+	client->globals = g_ptr_array_new_with_free_func(g_free);
+	client->registry = wl_display_get_registry(client->display);
+	wl_registry_add_listener(client->registry, &registry_listener, client);
+	zt_client_roundtrip(client);
+	g_assert_nonnull(client->compositor);
+	g_assert_nonnull(client->shm);
+	g_assert_nonnull(client->wm_base);
+	xdg_wm_base_add_listener(client->wm_base, &wm_base_listener, client);
+	return client;
+}
+
+void zt_client_free(ZtClient *client)
+{
+	if (!client)
+		return;
+	xdg_wm_base_destroy(client->wm_base);
+	wl_shm_destroy(client->shm);
+	wl_compositor_destroy(client->compositor);
+	wl_registry_destroy(client->registry);
+	wl_display_disconnect(client->display);
+	g_ptr_array_unref(client->globals);
+	g_free(client);
+}
+
+void zt_client_roundtrip(ZtClient *client)
+{
+	g_assert_cmpint(wl_display_roundtrip(client->display), >=, 0);
+}
+
+gboolean zt_client_has_global(ZtClient *client, const char *interface)
+{
+	for (guint i = 0; i < client->globals->len; i++) {
+		if (strcmp(g_ptr_array_index(client->globals, i), interface) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static struct wl_buffer *solid_buffer(ZtClient *client, int width, int height, uint32_t argb)
+{
+	int stride = width * 4, size = stride * height;
+	int fd = memfd_create("zion-test-buffer", MFD_CLOEXEC);
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(ftruncate(fd, size), ==, 0);
+	uint32_t *pixels = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	g_assert_true(pixels != MAP_FAILED);
+	for (int i = 0; i < width * height; i++)
+		pixels[i] = argb;
+	munmap(pixels, size);
+	struct wl_shm_pool *pool = wl_shm_create_pool(client->shm, fd, size);
+	struct wl_buffer *buffer =
+		wl_shm_pool_create_buffer(pool, 0, width, height, stride, WL_SHM_FORMAT_ARGB8888);
+	wl_shm_pool_destroy(pool);
+	close(fd);
+	return buffer;
+}
+
+static void handle_surface_configure(void *data, struct xdg_surface *xdg_surface, uint32_t serial)
+{
+	ZtWindow *window = data;
+	xdg_surface_ack_configure(xdg_surface, serial);
+	if (!window->configured) {
+		wl_surface_attach(window->surface, window->buffer, 0, 0);
+		wl_surface_damage(window->surface, 0, 0, window->width, window->height);
+	}
+	wl_surface_commit(window->surface);
+	window->configured = TRUE;
+}
+
+static const struct xdg_surface_listener surface_listener = {
+	.configure = handle_surface_configure,
+};
+
+static void handle_toplevel_configure(void *data, struct xdg_toplevel *toplevel, int32_t width,
+				      int32_t height, struct wl_array *states)
+{
+	ZtWindow *window = data;
+	window->activated = FALSE;
+	uint32_t *state;
+	wl_array_for_each(state, states)
+	{
+		if (*state == XDG_TOPLEVEL_STATE_ACTIVATED)
+			window->activated = TRUE;
+	}
+}
+
+static void handle_toplevel_close(void *data, struct xdg_toplevel *toplevel)
+{
+	ZtWindow *window = data;
+	window->close_requested = TRUE;
+}
+
+static const struct xdg_toplevel_listener toplevel_listener = {
+	.configure = handle_toplevel_configure,
+	.close = handle_toplevel_close,
+};
+
+ZtWindow *zt_window_open(ZtClient *client, int width, int height, uint32_t argb)
+{
+	ZtWindow *window = g_new0(ZtWindow, 1);
+	window->client = client;
+	window->width = width;
+	window->height = height;
+	window->argb = argb;
+	window->buffer = solid_buffer(client, width, height, argb);
+	window->surface = wl_compositor_create_surface(client->compositor);
+	window->xdg_surface = xdg_wm_base_get_xdg_surface(client->wm_base, window->surface);
+	xdg_surface_add_listener(window->xdg_surface, &surface_listener, window);
+	window->toplevel = xdg_surface_get_toplevel(window->xdg_surface);
+	xdg_toplevel_add_listener(window->toplevel, &toplevel_listener, window);
+	xdg_toplevel_set_title(window->toplevel, "zion test window");
+	wl_surface_commit(window->surface);
+	while (!window->configured)
+		g_assert_cmpint(wl_display_dispatch(client->display), >=, 0);
+	zt_client_roundtrip(client);
+	return window;
+}
+
+gboolean zt_window_close_requested(ZtWindow *window)
+{
+	return window->close_requested;
+}
+
+gboolean zt_window_activated(ZtWindow *window)
+{
+	return window->activated;
+}
+
+void zt_window_destroy(ZtWindow *window)
+{
+	xdg_toplevel_destroy(window->toplevel);
+	xdg_surface_destroy(window->xdg_surface);
+	wl_surface_destroy(window->surface);
+	wl_buffer_destroy(window->buffer);
+	zt_client_roundtrip(window->client);
+	g_free(window);
+}
+
+void zt_window_flood(ZtWindow *window, int requests)
+{
+	for (int i = 0; i < requests; i++) {
+		wl_surface_damage(window->surface, i % window->width, 0, 1, 1);
+		if (i % 512 == 0)
+			while (wl_display_flush(window->client->display) < 0)
+				g_assert_cmpint(
+					wl_display_dispatch_pending(window->client->display), >=,
+					0);
+	}
+	wl_surface_commit(window->surface);
+}

@@ -1,0 +1,33 @@
+/*
+ * A Wayland test client: connects to a socket, lists the globals it is offered, and opens
+ * solid-colour windows, so that e2e tests can check what reaches the screen.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+typedef struct zt_client ZtClient;
+typedef struct zt_window ZtWindow;
+
+/* Connects to socket (a path, or a name in $XDG_RUNTIME_DIR). */
+ZtClient *zt_client_connect(const char *socket);
+void zt_client_free(ZtClient *client);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ZtClient, zt_client_free)
+
+/* Whether the compositor offers this client a global of interface name. */
+gboolean zt_client_has_global(ZtClient *client, const char *interface);
+
+/* Opens a width×height window filled with argb (0xAARRGGBB) and waits until it is shown. */
+ZtWindow *zt_window_open(ZtClient *client, int width, int height, uint32_t argb);
+/* Whether the compositor asked the window to close. */
+gboolean zt_window_close_requested(ZtWindow *window);
+/* Whether the window has keyboard focus (xdg_toplevel activated). */
+gboolean zt_window_activated(ZtWindow *window);
+void zt_window_destroy(ZtWindow *window);
+
+/* Sends requests damage requests as fast as the socket takes them, then a commit. */
+void zt_window_flood(ZtWindow *window, int requests);
+
+/* Processes events until the compositor has answered everything sent so far. */
+void zt_client_roundtrip(ZtClient *client);

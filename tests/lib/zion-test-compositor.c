@@ -1,0 +1,170 @@
+/* Starting, driving and stopping a headless zion-compositor for tests. */
+#include "zion-test-compositor.h"
+
+#include <cairo.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+
+#include "zion-test.h"
+
+#define SOCKET_NAME "wayland-zion-test"
+
+struct zt_compositor {
+	GSubprocess *process;
+	char *runtime_dir;
+	char **env;
+	guint screenshots;
+};
+
+static char **compositor_env(const char *runtime_dir)
+{
+	char **env = g_get_environ();
+	env = g_environ_setenv(env, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
+	env = g_environ_setenv(env, "WLR_BACKENDS", "headless", TRUE);
+	env = g_environ_setenv(env, "WLR_RENDERER", "pixman", TRUE);
+	env = g_environ_setenv(env, "WLR_LIBINPUT_NO_DEVICES", "1", TRUE);
+	env = g_environ_unsetenv(env, "WAYLAND_DISPLAY");
+	env = g_environ_unsetenv(env, "DISPLAY");
+	return env;
+}
+
+static char *compositor_path(void)
+{
+	const char *build = g_getenv("ZION_BUILD_DIR");
+	g_assert_nonnull(build);
+	return g_build_filename(build, "compositor", "zion-compositor", NULL);
+}
+
+ZtCompositor *zt_compositor_start(const char *config)
+{
+	ZtCompositor *compositor = g_new0(ZtCompositor, 1);
+	compositor->runtime_dir = g_strdup(zt_temp_dir());
+	g_assert_cmpint(g_chmod(compositor->runtime_dir, 0700), ==, 0);
+	g_autofree char *config_path =
+		zt_write_file(compositor->runtime_dir, "compositor.conf", config);
+	compositor->env = compositor_env(compositor->runtime_dir);
+	g_setenv("XDG_RUNTIME_DIR", compositor->runtime_dir, TRUE);
+
+	g_autofree char *program = compositor_path();
+	g_autoptr(GSubprocessLauncher) launcher =
+		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+	g_subprocess_launcher_set_environ(launcher, compositor->env);
+	g_autoptr(GError) error = NULL;
+	/* ZION_TEST_WRAPPER runs the compositor under a tool, e.g. "valgrind --error-exitcode=1".
+	 */
+	g_auto(GStrv) wrapper = NULL;
+	const char *wrapper_text = g_getenv("ZION_TEST_WRAPPER");
+	if (wrapper_text && *wrapper_text)
+		g_assert_true(g_shell_parse_argv(wrapper_text, NULL, &wrapper, NULL));
+	g_autoptr(GStrvBuilder) argv = g_strv_builder_new();
+	if (wrapper)
+		g_strv_builder_addv(argv, (const char **)wrapper);
+	g_strv_builder_add_many(argv, program, "--config", config_path, "--socket", SOCKET_NAME,
+				NULL);
+	g_auto(GStrv) args = g_strv_builder_end(argv);
+	compositor->process =
+		g_subprocess_launcher_spawnv(launcher, (const char *const *)args, &error);
+	g_assert_no_error(error);
+
+	/* It listens once the lock file's socket exists; a start takes well under a second. */
+	g_autofree char *socket = g_build_filename(compositor->runtime_dir, SOCKET_NAME, NULL);
+	for (int i = 0; i < 1000 && !g_file_test(socket, G_FILE_TEST_EXISTS); i++) {
+		g_assert_true(zt_compositor_alive(compositor));
+		g_usleep(10000);
+	}
+	g_assert_true(g_file_test(socket, G_FILE_TEST_EXISTS));
+	return compositor;
+}
+
+gboolean zt_compositor_alive(ZtCompositor *compositor)
+{
+	return g_subprocess_get_identifier(compositor->process) != NULL;
+}
+
+void zt_compositor_stop(ZtCompositor *compositor)
+{
+	g_assert_true(zt_compositor_alive(compositor));
+	g_subprocess_send_signal(compositor->process, SIGTERM);
+	g_autoptr(GError) error = NULL;
+	g_subprocess_wait(compositor->process, NULL, &error);
+	g_assert_no_error(error);
+	if (g_subprocess_get_if_signaled(compositor->process))
+		g_error("the compositor was killed by signal %d",
+			g_subprocess_get_term_sig(compositor->process));
+	g_assert_cmpint(g_subprocess_get_exit_status(compositor->process), ==, 0);
+	g_object_unref(compositor->process);
+	g_strfreev(compositor->env);
+	g_free(compositor->runtime_dir);
+	g_free(compositor);
+}
+
+const char *zt_compositor_socket(ZtCompositor *compositor)
+{
+	return SOCKET_NAME;
+}
+
+char *zt_compositor_desktop_socket(ZtCompositor *compositor, const char *desktop)
+{
+	return g_build_filename(compositor->runtime_dir, "zion", "desktops", desktop, "wayland-0",
+				NULL);
+}
+
+int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *const *argv)
+{
+	g_auto(GStrv) env =
+		g_environ_setenv(g_strdupv(compositor->env), "WAYLAND_DISPLAY", socket, TRUE);
+	g_autoptr(GSubprocessLauncher) launcher =
+		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+	g_subprocess_launcher_set_environ(launcher, env);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSubprocess) process = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	g_assert_no_error(error);
+	g_subprocess_wait(process, NULL, &error);
+	g_assert_no_error(error);
+	return g_subprocess_get_if_exited(process) ? g_subprocess_get_exit_status(process) : -1;
+}
+
+void zt_compositor_type(ZtCompositor *compositor, const char *const *wtype_args)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_ptr_array_add(argv, "wtype");
+	for (const char *const *arg = wtype_args; *arg; arg++)
+		g_ptr_array_add(argv, (gpointer)*arg);
+	g_ptr_array_add(argv, NULL);
+	g_assert_cmpint(
+		zt_compositor_run(compositor, SOCKET_NAME, (const char *const *)argv->pdata), ==,
+		0);
+}
+
+uint32_t zt_compositor_pixel(ZtCompositor *compositor, int x, int y, const char *name)
+{
+	const char *keep_dir = g_getenv("ZION_SCREENSHOT_DIR");
+	g_autofree char *file = g_strdup_printf("%s.png", name);
+	g_autofree char *path =
+		g_build_filename(keep_dir ? keep_dir : compositor->runtime_dir, file, NULL);
+	const char *const argv[] = { "grim", path, NULL };
+	g_assert_cmpint(zt_compositor_run(compositor, SOCKET_NAME, argv), ==, 0);
+	cairo_surface_t *image = cairo_image_surface_create_from_png(path);
+	g_assert_cmpint(cairo_surface_status(image), ==, CAIRO_STATUS_SUCCESS);
+	g_assert_cmpint(x, <, cairo_image_surface_get_width(image));
+	g_assert_cmpint(y, <, cairo_image_surface_get_height(image));
+	const unsigned char *row =
+		cairo_image_surface_get_data(image) + y * cairo_image_surface_get_stride(image);
+	uint32_t pixel = ((const uint32_t *)row)[x] & 0xffffff;
+	cairo_surface_destroy(image);
+	return pixel;
+}
+
+uint32_t zt_compositor_wait_pixel(ZtCompositor *compositor, int x, int y, uint32_t rgb,
+				  const char *name)
+{
+	uint32_t pixel = 0;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		pixel = zt_compositor_pixel(compositor, x, y, name);
+		if (pixel == rgb)
+			break;
+		g_usleep(20000);
+	}
+	return pixel;
+}

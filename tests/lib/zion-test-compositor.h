@@ -1,0 +1,40 @@
+/*
+ * A zion-compositor for a test: headless, pixman, in a fresh $XDG_RUNTIME_DIR, with the given
+ * configuration. Screenshots go through grim and keys through wtype on the privileged socket, as a
+ * user's tools would.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+typedef struct zt_compositor ZtCompositor;
+
+/* Starts the compositor with config (compositor.conf text) and waits until its sockets listen.
+ * Sets XDG_RUNTIME_DIR of the test process to the compositor's. */
+ZtCompositor *zt_compositor_start(const char *config);
+
+/* Stops it with SIGTERM and asserts that it exits cleanly. */
+void zt_compositor_stop(ZtCompositor *compositor);
+
+/* The privileged socket's name, and a desktop's socket path. */
+const char *zt_compositor_socket(ZtCompositor *compositor);
+char *zt_compositor_desktop_socket(ZtCompositor *compositor, const char *desktop);
+
+/* Whether the compositor process is still alive. */
+gboolean zt_compositor_alive(ZtCompositor *compositor);
+
+/* Runs a program with WAYLAND_DISPLAY=socket and waits for it; returns its exit status. */
+int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *const *argv);
+
+/* Types keys with wtype, e.g. { "-M", "logo", "2", "-m", "logo", NULL } for Super+2. */
+void zt_compositor_type(ZtCompositor *compositor, const char *const *wtype_args);
+
+/* Takes a screenshot and returns the colour (0xRRGGBB) at x, y; the PNG is kept as name.png in
+ * the test's output directory when ZION_SCREENSHOT_DIR is set. */
+uint32_t zt_compositor_pixel(ZtCompositor *compositor, int x, int y, const char *name);
+
+/* Takes screenshots until the pixel at x, y is rgb or a few seconds have passed; returns the last.
+ */
+uint32_t zt_compositor_wait_pixel(ZtCompositor *compositor, int x, int y, uint32_t rgb,
+				  const char *name);
