@@ -122,13 +122,7 @@ static void test_focus_and_close(void)
 static GSubprocess *spawn_on(ZtCompositor *compositor, const char *desktop, const char *const *argv)
 {
 	g_autofree char *socket = zt_compositor_desktop_socket(compositor, desktop);
-	g_autoptr(GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
-	g_subprocess_launcher_setenv(launcher, "WAYLAND_DISPLAY", socket, TRUE);
-	g_autoptr(GError) error = NULL;
-	GSubprocess *process = g_subprocess_launcher_spawnv(launcher, argv, &error);
-	g_assert_no_error(error);
-	return process;
+	return zt_compositor_spawn(compositor, socket, argv);
 }
 
 static void test_misbehaving_clients(void)

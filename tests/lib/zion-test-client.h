@@ -26,7 +26,7 @@ gboolean zt_window_close_requested(ZtWindow *window);
 gboolean zt_window_activated(ZtWindow *window);
 void zt_window_destroy(ZtWindow *window);
 
-/* Sends requests damage requests as fast as the socket takes them, then a commit. */
+/* Sends that many damage requests as fast as the socket takes them, then a commit. */
 void zt_window_flood(ZtWindow *window, int requests);
 
 /* Processes events until the compositor has answered everything sent so far. */

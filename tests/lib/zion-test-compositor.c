@@ -13,8 +13,8 @@
 struct zt_compositor {
 	GSubprocess *process;
 	char *runtime_dir;
+	char *socket; /* the privileged socket's path */
 	char **env;
-	guint screenshots;
 };
 
 static char **compositor_env(const char *runtime_dir)
@@ -44,7 +44,6 @@ ZtCompositor *zt_compositor_start(const char *config)
 	g_autofree char *config_path =
 		zt_write_file(compositor->runtime_dir, "compositor.conf", config);
 	compositor->env = compositor_env(compositor->runtime_dir);
-	g_setenv("XDG_RUNTIME_DIR", compositor->runtime_dir, TRUE);
 
 	g_autofree char *program = compositor_path();
 	g_autoptr(GSubprocessLauncher) launcher =
@@ -67,13 +66,13 @@ ZtCompositor *zt_compositor_start(const char *config)
 		g_subprocess_launcher_spawnv(launcher, (const char *const *)args, &error);
 	g_assert_no_error(error);
 
-	/* It listens once the lock file's socket exists; a start takes well under a second. */
-	g_autofree char *socket = g_build_filename(compositor->runtime_dir, SOCKET_NAME, NULL);
-	for (int i = 0; i < 1000 && !g_file_test(socket, G_FILE_TEST_EXISTS); i++) {
+	/* The privileged socket is made last: once it exists, the compositor is ready. */
+	compositor->socket = g_build_filename(compositor->runtime_dir, SOCKET_NAME, NULL);
+	for (int i = 0; i < 1000 && !g_file_test(compositor->socket, G_FILE_TEST_EXISTS); i++) {
 		g_assert_true(zt_compositor_alive(compositor));
 		g_usleep(10000);
 	}
-	g_assert_true(g_file_test(socket, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(compositor->socket, G_FILE_TEST_EXISTS));
 	return compositor;
 }
 
@@ -95,13 +94,14 @@ void zt_compositor_stop(ZtCompositor *compositor)
 	g_assert_cmpint(g_subprocess_get_exit_status(compositor->process), ==, 0);
 	g_object_unref(compositor->process);
 	g_strfreev(compositor->env);
+	g_free(compositor->socket);
 	g_free(compositor->runtime_dir);
 	g_free(compositor);
 }
 
 const char *zt_compositor_socket(ZtCompositor *compositor)
 {
-	return SOCKET_NAME;
+	return compositor->socket;
 }
 
 char *zt_compositor_desktop_socket(ZtCompositor *compositor, const char *desktop)
@@ -110,7 +110,8 @@ char *zt_compositor_desktop_socket(ZtCompositor *compositor, const char *desktop
 				NULL);
 }
 
-int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *const *argv)
+GSubprocess *zt_compositor_spawn(ZtCompositor *compositor, const char *socket,
+				 const char *const *argv)
 {
 	g_auto(GStrv) env =
 		g_environ_setenv(g_strdupv(compositor->env), "WAYLAND_DISPLAY", socket, TRUE);
@@ -118,8 +119,15 @@ int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *
 		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
 	g_subprocess_launcher_set_environ(launcher, env);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GSubprocess) process = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	GSubprocess *process = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	g_assert_no_error(error);
+	return process;
+}
+
+int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *const *argv)
+{
+	g_autoptr(GSubprocess) process = zt_compositor_spawn(compositor, socket, argv);
+	g_autoptr(GError) error = NULL;
 	g_subprocess_wait(process, NULL, &error);
 	g_assert_no_error(error);
 	return g_subprocess_get_if_exited(process) ? g_subprocess_get_exit_status(process) : -1;
@@ -133,8 +141,8 @@ void zt_compositor_type(ZtCompositor *compositor, const char *const *wtype_args)
 		g_ptr_array_add(argv, (gpointer)*arg);
 	g_ptr_array_add(argv, NULL);
 	g_assert_cmpint(
-		zt_compositor_run(compositor, SOCKET_NAME, (const char *const *)argv->pdata), ==,
-		0);
+		zt_compositor_run(compositor, compositor->socket, (const char *const *)argv->pdata),
+		==, 0);
 }
 
 uint32_t zt_compositor_pixel(ZtCompositor *compositor, int x, int y, const char *name)
@@ -144,7 +152,7 @@ uint32_t zt_compositor_pixel(ZtCompositor *compositor, int x, int y, const char 
 	g_autofree char *path =
 		g_build_filename(keep_dir ? keep_dir : compositor->runtime_dir, file, NULL);
 	const char *const argv[] = { "grim", path, NULL };
-	g_assert_cmpint(zt_compositor_run(compositor, SOCKET_NAME, argv), ==, 0);
+	g_assert_cmpint(zt_compositor_run(compositor, compositor->socket, argv), ==, 0);
 	cairo_surface_t *image = cairo_image_surface_create_from_png(path);
 	g_assert_cmpint(cairo_surface_status(image), ==, CAIRO_STATUS_SUCCESS);
 	g_assert_cmpint(x, <, cairo_image_surface_get_width(image));

@@ -5,24 +5,27 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <stdint.h>
 
 typedef struct zt_compositor ZtCompositor;
 
-/* Starts the compositor with config (compositor.conf text) and waits until its sockets listen.
- * Sets XDG_RUNTIME_DIR of the test process to the compositor's. */
+/* Starts the compositor with config (compositor.conf text) and waits until its sockets listen. */
 ZtCompositor *zt_compositor_start(const char *config);
 
 /* Stops it with SIGTERM and asserts that it exits cleanly. */
 void zt_compositor_stop(ZtCompositor *compositor);
 
-/* The privileged socket's name, and a desktop's socket path. */
+/* The paths of the privileged socket and of a desktop's socket. */
 const char *zt_compositor_socket(ZtCompositor *compositor);
 char *zt_compositor_desktop_socket(ZtCompositor *compositor, const char *desktop);
 
 /* Whether the compositor process is still alive. */
 gboolean zt_compositor_alive(ZtCompositor *compositor);
+
+/* Starts a program with WAYLAND_DISPLAY=socket in the compositor's environment. */
+GSubprocess *zt_compositor_spawn(ZtCompositor *compositor, const char *socket,
+				 const char *const *argv);
 
 /* Runs a program with WAYLAND_DISPLAY=socket and waits for it; returns its exit status. */
 int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *const *argv);
