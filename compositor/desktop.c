@@ -145,8 +145,11 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	struct zc_server *server = desktop->server;
 	if (server->shown == desktop)
 		return;
-	if (server->shown)
+	/* The first desktop shown at start is not a switch. */
+	if (server->shown) {
 		wlr_scene_node_set_enabled(&server->shown->tree->node, FALSE);
+		zc_switch_stats_begin(server->switch_stats);
+	}
 	wlr_scene_node_set_enabled(&desktop->tree->node, TRUE);
 	server->shown = desktop;
 	g_debug("showing desktop %s", desktop->name);

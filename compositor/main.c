@@ -13,6 +13,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	g_autofree char *config_path = NULL;
 	g_autofree char *socket_name = NULL;
+	g_autofree char *stats_file = NULL;
 	gboolean verbose = FALSE;
 	const GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
@@ -21,6 +22,8 @@ int main(int argc, char **argv)
 		  "Name of the privileged socket in $XDG_RUNTIME_DIR (default: the first free "
 		  "wayland-N)",
 		  "NAME" },
+		{ "stats-file", 0, 0, G_OPTION_ARG_FILENAME, &stats_file,
+		  "Write desktop switch latencies (p50, p99) to FILE at exit", "FILE" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Say more, wlroots too", NULL },
 		G_OPTION_ENTRY_NULL,
 	};
@@ -45,7 +48,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zion-compositor: %s\n", error->message);
 		return 1;
 	}
-	struct zc_server *server = zc_server_create(config, socket_name, &error);
+	struct zc_server *server = zc_server_create(config, socket_name, stats_file, &error);
 	if (!server) {
 		fprintf(stderr, "zion-compositor: %s\n", error->message);
 		zc_config_free(config);

@@ -14,7 +14,8 @@ static void handle_frame(struct wl_listener *listener, void *data)
 		wlr_scene_get_scene_output(output->server->scene, output->wlr_output);
 	if (!scene_output)
 		return;
-	wlr_scene_output_commit(scene_output);
+	if (wlr_scene_output_commit(scene_output))
+		zc_switch_stats_frame_committed(output->server->switch_stats);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	wlr_scene_output_send_frame_done(scene_output, &now);

@@ -9,10 +9,12 @@
 #include <wlr/types/wlr_data_control_v1.h>
 #include <wlr/types/wlr_data_device.h>
 #include <wlr/types/wlr_input_device.h>
+#include <wlr/types/wlr_presentation_time.h>
 #include <wlr/types/wlr_primary_selection_v1.h>
 #include <wlr/types/wlr_screencopy_v1.h>
 #include <wlr/types/wlr_viewporter.h>
 #include <wlr/types/wlr_virtual_keyboard_v1.h>
+#include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/types/wlr_xdg_output_v1.h>
 
 #include "desktop.h"
@@ -65,6 +67,12 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	wl_signal_add(&virtual_keyboards->events.new_virtual_keyboard,
 		      &server->new_virtual_keyboard);
 
+	wlr_scene_set_presentation(server->scene,
+				   wlr_presentation_create(display, server->backend));
+	struct wlr_xdg_activation_v1 *activation = wlr_xdg_activation_v1_create(display);
+	server->request_activate.notify = zc_view_handle_request_activate;
+	wl_signal_add(&activation->events.request_activate, &server->request_activate);
+
 	server->xdg_shell = wlr_xdg_shell_create(display);
 	server->new_xdg_surface.notify = zc_view_handle_new_xdg_surface;
 	wl_signal_add(&server->xdg_shell->events.new_surface, &server->new_xdg_surface);
@@ -90,10 +98,11 @@ static gboolean create_desktops(struct zc_server *server, GError **error)
 }
 
 struct zc_server *zc_server_create(const struct zc_config *config, const char *socket_name,
-				   GError **error)
+				   const char *stats_file, GError **error)
 {
 	struct zc_server *server = g_new0(struct zc_server, 1);
 	server->config = config;
+	server->switch_stats = zc_switch_stats_create(stats_file);
 	wl_list_init(&server->outputs);
 	wl_list_init(&server->keyboards);
 	server->display = wl_display_create();
@@ -182,6 +191,11 @@ void zc_server_destroy(struct zc_server *server)
 		wl_list_remove(&server->new_output.link);
 		wl_list_remove(&server->new_input.link);
 	}
+	if (server->request_activate.notify) {
+		wl_list_remove(&server->request_activate.link);
+		wl_list_remove(&server->new_virtual_keyboard.link);
+		wl_list_remove(&server->new_xdg_surface.link);
+	}
 	/* The backend takes its outputs, and the layout the scene's link to it, before the scene
 	 * goes. */
 	if (server->backend)
@@ -194,6 +208,7 @@ void zc_server_destroy(struct zc_server *server)
 	if (server->display)
 		wl_display_destroy(server->display);
 	g_clear_pointer(&server->loop, g_main_loop_unref);
+	zc_switch_stats_destroy(server->switch_stats);
 	g_free(server->privileged_socket);
 	g_free(server);
 }

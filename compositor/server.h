@@ -15,6 +15,7 @@
 #include <wlr/types/wlr_xdg_shell.h>
 
 #include "config.h"
+#include "switch-stats.h"
 
 struct zc_desktop;
 
@@ -39,18 +40,22 @@ struct zc_server {
 	struct wl_list keyboards; // zc_keyboard::link
 	GPtrArray *desktops;	  // of zc_desktop, in config order: Super+1 is the first
 	struct zc_desktop *shown;
+	struct zc_switch_stats *switch_stats;
 
 	struct wl_listener new_output;
 	struct wl_listener new_input;
 	struct wl_listener new_xdg_surface;
 	struct wl_listener new_virtual_keyboard;
+	struct wl_listener request_activate;
 };
 
-/* Sets up wlroots and every global; starts the backend. Returns NULL with error set. */
-/* socket_name: the privileged socket's name in $XDG_RUNTIME_DIR, or NULL for the first free
- * wayland-N. */
+/*
+ * Sets up wlroots and every global; starts the backend. Returns NULL with error set. socket_name: the
+ * privileged socket's name in $XDG_RUNTIME_DIR, or NULL for the first free wayland-N. stats_file:
+ * where switch latencies go at exit, or NULL.
+ */
 struct zc_server *zc_server_create(const struct zc_config *config, const char *socket_name,
-				   GError **error);
+				   const char *stats_file, GError **error);
 void zc_server_destroy(struct zc_server *server);
 
 /* Runs until zc_server_quit. */

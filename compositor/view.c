@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include <wlr/types/wlr_xdg_activation_v1.h>
+
 #include "desktop.h"
 #include "server.h"
 
@@ -127,6 +129,23 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 	wl_signal_add(&xdg_surface->events.destroy, &view->destroy);
 	view->request_maximize.notify = handle_request_maximize;
 	wl_signal_add(&view->toplevel->events.request_maximize, &view->request_maximize);
+}
+
+void zc_view_handle_request_activate(struct wl_listener *listener, void *data)
+{
+	struct zc_server *server = wl_container_of(listener, server, request_activate);
+	struct wlr_xdg_activation_v1_request_activate_event *event = data;
+	if (!wlr_surface_is_xdg_surface(event->surface))
+		return;
+	struct wlr_xdg_surface *xdg_surface = wlr_xdg_surface_from_wlr_surface(event->surface);
+	if (!xdg_surface || xdg_surface->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL ||
+	    !xdg_surface->mapped)
+		return;
+	struct wlr_scene_node *node = xdg_surface->data;
+	struct zc_view *view = node->data;
+	/* A window may take the focus on its own desktop, never pull the screen to another one. */
+	if (view->desktop == server->shown)
+		zc_view_focus(view);
 }
 
 static struct zc_view *focused_view(struct zc_server *server)

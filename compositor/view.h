@@ -27,6 +27,9 @@ struct zc_view {
 /* Handles xdg_shell::new_surface: toplevels become views, popups join their parent's tree. */
 void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data);
 
+/* Handles xdg_activation_v1::request_activate: focus, but only on the shown desktop. */
+void zc_view_handle_request_activate(struct wl_listener *listener, void *data);
+
 /* Gives view the keyboard focus and raises it; it becomes its desktop's focused view. */
 void zc_view_focus(struct zc_view *view);
 

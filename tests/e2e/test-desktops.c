@@ -50,7 +50,15 @@ static void test_switch(void)
 
 	zt_window_destroy(red);
 	zt_window_destroy(blue);
-	zt_compositor_stop(compositor);
+	/* Both switches were measured from key to frame. */
+	g_autoptr(GKeyFile) stats = zt_compositor_stop_with_stats(compositor);
+	g_assert_cmpint(g_key_file_get_integer(stats, "switch", "count", NULL), ==, 2);
+	gint64 p50 = g_key_file_get_int64(stats, "switch", "p50_us", NULL);
+	g_assert_cmpint(p50, >, 0);
+	gint64 p99 = g_key_file_get_int64(stats, "switch", "p99_us", NULL);
+	g_assert_cmpint(p99, >=, p50);
+	g_test_message("switch latency p50 %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us",
+		       p50, p99);
 }
 
 static void test_privileged_globals(void)

@@ -14,6 +14,7 @@ struct zt_compositor {
 	GSubprocess *process;
 	char *runtime_dir;
 	char *socket; /* the privileged socket's path */
+	char *stats_file;
 	char **env;
 };
 
@@ -59,8 +60,9 @@ ZtCompositor *zt_compositor_start(const char *config)
 	g_autoptr(GStrvBuilder) argv = g_strv_builder_new();
 	if (wrapper)
 		g_strv_builder_addv(argv, (const char **)wrapper);
+	compositor->stats_file = g_build_filename(compositor->runtime_dir, "switch-stats", NULL);
 	g_strv_builder_add_many(argv, program, "--config", config_path, "--socket", SOCKET_NAME,
-				NULL);
+				"--stats-file", compositor->stats_file, NULL);
 	g_auto(GStrv) args = g_strv_builder_end(argv);
 	compositor->process =
 		g_subprocess_launcher_spawnv(launcher, (const char *const *)args, &error);
@@ -81,6 +83,17 @@ gboolean zt_compositor_alive(ZtCompositor *compositor)
 	return g_subprocess_get_identifier(compositor->process) != NULL;
 }
 
+GKeyFile *zt_compositor_stop_with_stats(ZtCompositor *compositor)
+{
+	g_autofree char *path = g_strdup(compositor->stats_file);
+	zt_compositor_stop(compositor);
+	GKeyFile *stats = g_key_file_new();
+	g_autoptr(GError) error = NULL;
+	g_key_file_load_from_file(stats, path, G_KEY_FILE_NONE, &error);
+	g_assert_no_error(error);
+	return stats;
+}
+
 void zt_compositor_stop(ZtCompositor *compositor)
 {
 	g_assert_true(zt_compositor_alive(compositor));
@@ -95,6 +108,7 @@ void zt_compositor_stop(ZtCompositor *compositor)
 	g_object_unref(compositor->process);
 	g_strfreev(compositor->env);
 	g_free(compositor->socket);
+	g_free(compositor->stats_file);
 	g_free(compositor->runtime_dir);
 	g_free(compositor);
 }

@@ -16,6 +16,10 @@ ZtCompositor *zt_compositor_start(const char *config);
 /* Stops it with SIGTERM and asserts that it exits cleanly. */
 void zt_compositor_stop(ZtCompositor *compositor);
 
+/* The same, returning the switch statistics it wrote at exit ([switch] count, p50_us, p99_us...).
+ */
+GKeyFile *zt_compositor_stop_with_stats(ZtCompositor *compositor);
+
 /* The paths of the privileged socket and of a desktop's socket. */
 const char *zt_compositor_socket(ZtCompositor *compositor);
 char *zt_compositor_desktop_socket(ZtCompositor *compositor, const char *desktop);

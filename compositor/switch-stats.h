@@ -1,0 +1,19 @@
+/*
+ * Desktop switch latency: from the key press that asks for a desktop to the first frame committed
+ * that shows it. Written as p50/p99 to the --stats-file when the compositor exits (later also over
+ * D-Bus).
+ */
+#pragma once
+
+#include <glib.h>
+
+struct zc_switch_stats;
+
+struct zc_switch_stats *zc_switch_stats_create(const char *path);
+/* Writes the file (if any) and frees. */
+void zc_switch_stats_destroy(struct zc_switch_stats *stats);
+
+/* A switch was asked for now. */
+void zc_switch_stats_begin(struct zc_switch_stats *stats);
+/* An output committed a frame; the pending switch, if any, is now on screen. */
+void zc_switch_stats_frame_committed(struct zc_switch_stats *stats);
