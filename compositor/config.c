@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wlr/types/wlr_keyboard.h>
 
+#include "persona.h"
 #include "zion-error.h"
 
 static const char *const default_bindings[][2] = {
@@ -149,7 +150,8 @@ static gboolean load_desktop(struct zc_config *config, GKeyFile *file, const cha
 			     const char *group, GError **error)
 {
 	const char *name = group + strlen("desktop ");
-	if (!g_regex_match_simple("^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$", name, 0, 0)) {
+	/* A desktop is an instance of a persona and carries its name. */
+	if (!zion_persona_name_is_valid(name)) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
 			    "%s: [%s]: a desktop name is lowercase letters, digits and inner '-'",
 			    path, group);
