@@ -118,7 +118,7 @@ struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
 	desktop->accept_source = g_unix_fd_source_new(fd, G_IO_IN);
 	g_source_set_callback(desktop->accept_source, G_SOURCE_FUNC(on_connection), desktop, NULL);
 	g_source_attach(desktop->accept_source, NULL);
-	desktop->tree = wlr_scene_tree_create(&server->scene->node);
+	desktop->tree = wlr_scene_tree_create(&server->layers.desktops->node);
 	wlr_scene_node_set_enabled(&desktop->tree->node, FALSE);
 	wl_list_init(&desktop->views);
 	return desktop;

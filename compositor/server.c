@@ -126,6 +126,12 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 	server->output_layout = wlr_output_layout_create();
 	server->scene = wlr_scene_create();
 	wlr_scene_attach_output_layout(server->scene, server->output_layout);
+	struct wlr_scene_tree **layers[] = {
+		&server->layers.background, &server->layers.bottom,  &server->layers.desktops,
+		&server->layers.top,	    &server->layers.overlay, &server->layers.messages,
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(layers); i++)
+		*layers[i] = wlr_scene_tree_create(&server->scene->node);
 	if (!create_globals(server, error) || !create_desktops(server, error)) {
 		zc_server_destroy(server);
 		return NULL;

@@ -25,6 +25,12 @@ struct zc_server {
 	struct wlr_renderer *renderer;
 	struct wlr_allocator *allocator;
 	struct wlr_scene *scene;
+	/* The scene's stacking order, bottom to top: layer-shell background and bottom layers, the
+	 * desktops (one subtree each, one shown), layer-shell top and overlay layers, and the
+	 * compositor's own on-screen messages (desktop name, confirmations). */
+	struct {
+		struct wlr_scene_tree *background, *bottom, *desktops, *top, *overlay, *messages;
+	} layers;
 	struct wlr_output_layout *output_layout;
 	struct wlr_xdg_shell *xdg_shell;
 	struct wlr_seat *seat;
@@ -50,9 +56,9 @@ struct zc_server {
 };
 
 /*
- * Sets up wlroots and every global; starts the backend. Returns NULL with error set. socket_name: the
- * privileged socket's name in $XDG_RUNTIME_DIR, or NULL for the first free wayland-N. stats_file:
- * where switch latencies go at exit, or NULL.
+ * Sets up wlroots and every global; starts the backend. Returns NULL with error set. socket_name:
+ * the privileged socket's name in $XDG_RUNTIME_DIR, or NULL for the first free wayland-N.
+ * stats_file: where switch latencies go at exit, or NULL.
  */
 struct zc_server *zc_server_create(const struct zc_config *config, const char *socket_name,
 				   const char *stats_file, GError **error);
