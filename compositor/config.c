@@ -188,6 +188,21 @@ struct zc_config *zc_config_load(const char *path, GError **error)
 	config->xkb_options = g_key_file_get_string(file, "compositor", "xkb-options", NULL);
 	if (!config->terminal)
 		config->terminal = g_strdup("foot");
+	config->overlay_ms = 600;
+	if (g_key_file_has_key(file, "compositor", "overlay-ms", NULL)) {
+		g_autofree char *text =
+			g_key_file_get_string(file, "compositor", "overlay-ms", NULL);
+		guint64 ms;
+		if (!g_ascii_string_to_unsigned(text, 10, 0, 60000, &ms, NULL)) {
+			g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+				    "%s: [compositor] overlay-ms: expected milliseconds from 0 to "
+				    "60000, got \"%s\"",
+				    path, text);
+			zc_config_free(config);
+			return NULL;
+		}
+		config->overlay_ms = (guint)ms;
+	}
 
 	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
 	for (guint i = 0; groups[i]; i++) {

@@ -1,10 +1,9 @@
 /*
  * The compositor's configuration, from a GKeyFile ($XDG_CONFIG_HOME/zion/compositor.conf):
  *
- *   [compositor]              terminal=foot  xkb-layout=us  xkb-options=
- *   [desktop NAME]            color=#3584e4   (one group per desktop, in the order Super+1,
- * Super+2...) [bindings]                Super+1=desktop 1   Super+Return=terminal   ... (defaults
- * below)
+ *   [compositor]     terminal=foot  xkb-layout=us  xkb-options=  overlay-ms=600
+ *   [desktop NAME]   color=#3584e4  (one group per desktop, in the order of Super+1, Super+2...)
+ *   [bindings]       Super+1=desktop 1  Super+Return=terminal  ... (defaults in config.c)
  */
 #pragma once
 
@@ -36,6 +35,7 @@ struct zc_config {
 	char *terminal;
 	char *xkb_layout;
 	char *xkb_options;
+	guint overlay_ms;    /* how long the desktop name shows after a switch; 0: never */
 	GPtrArray *desktops; /* of zc_desktop_config */
 	GArray *bindings;    /* of zc_binding */
 };

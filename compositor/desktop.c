@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "overlay.h"
 #include "server.h"
 #include "view.h"
 #include "zion-error.h"
@@ -149,6 +150,7 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	if (server->shown) {
 		wlr_scene_node_set_enabled(&server->shown->tree->node, FALSE);
 		zc_switch_stats_begin(server->switch_stats);
+		zc_overlay_show(server, desktop);
 	}
 	wlr_scene_node_set_enabled(&desktop->tree->node, TRUE);
 	server->shown = desktop;

@@ -21,6 +21,7 @@
 #include "event-source.h"
 #include "keyboard.h"
 #include "output.h"
+#include "overlay.h"
 #include "view.h"
 #include "zion-error.h"
 
@@ -190,6 +191,7 @@ void zc_server_destroy(struct zc_server *server)
 		g_source_destroy(server->wayland_source);
 		g_source_unref(server->wayland_source);
 	}
+	zc_overlay_clear(server);
 	if (server->display)
 		wl_display_destroy_clients(server->display);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);

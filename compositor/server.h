@@ -47,6 +47,8 @@ struct zc_server {
 	GPtrArray *desktops;	  // of zc_desktop, in config order: Super+1 is the first
 	struct zc_desktop *shown;
 	struct zc_switch_stats *switch_stats;
+	struct wlr_scene_tree *overlay; /* the desktop name after a switch, or NULL */
+	guint overlay_timeout;
 
 	struct wl_listener new_output;
 	struct wl_listener new_input;

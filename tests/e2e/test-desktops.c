@@ -1,8 +1,9 @@
 /*
  * zion-compositor end to end, headless: desktops are switched from the keyboard and show exactly
  * their own windows; desktop clients cannot reach privileged globals; focus is kept per desktop;
- * Super+Q closes only the focused window; a crashing or flooding client harms nobody else; real
- * clients draw on a desktop socket. Screens are read back with grim, keys typed with wtype.
+ * a switch shows the desktop's name for a moment; Super+Q closes only the focused window; a
+ * crashing or flooding client harms nobody else; real clients draw on a desktop socket. Screens are
+ * read back with grim, keys typed with wtype.
  */
 #include <gio/gio.h>
 #include <signal.h>
@@ -11,7 +12,10 @@
 #include "zion-test-client.h"
 #include "zion-test-compositor.h"
 
-#define TWO_DESKTOPS "[desktop work]\ncolor=#3584e4\n[desktop play]\ncolor=#e01b24\n"
+/* Without the name overlay, which would cover the middle of the screen after each switch. */
+#define TWO_DESKTOPS                                                                               \
+	"[compositor]\noverlay-ms=0\n[desktop work]\ncolor=#3584e4\n[desktop "                     \
+	"play]\ncolor=#e01b24\n"
 /* The middle of the headless output (1280×720), where windows open. */
 #define CX 640
 #define CY 360
@@ -59,6 +63,27 @@ static void test_switch(void)
 	g_assert_cmpint(p99, >=, p50);
 	g_test_message("switch latency p50 %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us",
 		       p50, p99);
+}
+
+/* After a switch the new desktop's name shows in its colour in the middle, then goes. */
+static void test_overlay(void)
+{
+	ZtCompositor *compositor =
+		zt_compositor_start("[compositor]\noverlay-ms=1500\n[desktop work]\ncolor=#3584e4\n"
+				    "[desktop play]\ncolor=#e01b24\n");
+	g_autoptr(ZtClient) play = connect_desktop(compositor, "play");
+	ZtWindow *blue = zt_window_open(play, 400, 300, 0xff0000ff);
+	/* Above the text, inside the overlay's 96-pixel-high box. */
+	const int y = CY - 40;
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, y, "overlay-0-none"), ==, BLACK);
+	zt_compositor_type(compositor, super_2);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, y, "overlay-1-shown"), ==, 0xe01b24);
+	/* The window is around it, and after the timeout the window is all there is. */
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, CY - 100, "overlay-1-shown"), ==, BLUE);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, y, BLUE, "overlay-2-gone"), ==,
+			BLUE);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
 }
 
 static void test_privileged_globals(void)
@@ -191,6 +216,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/compositor/switch", test_switch);
+	g_test_add_func("/compositor/overlay", test_overlay);
 	g_test_add_func("/compositor/privileged-globals", test_privileged_globals);
 	g_test_add_func("/compositor/focus-and-close", test_focus_and_close);
 	g_test_add_func("/compositor/misbehaving-clients", test_misbehaving_clients);
