@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "dbus.h"
 #include "overlay.h"
 #include "server.h"
 #include "view.h"
@@ -154,6 +155,7 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	}
 	wlr_scene_node_set_enabled(&desktop->tree->node, TRUE);
 	server->shown = desktop;
+	zc_dbus_desktop_shown(server->dbus, desktop->name);
 	g_debug("showing desktop %s", desktop->name);
 
 	struct zc_view *view;

@@ -3,9 +3,14 @@
 
 #include <glib.h>
 #include <time.h>
+#include <wlr/backend/headless.h>
+#include <wlr/backend/multi.h>
+#include <wlr/backend/wayland.h>
+#include <wlr/backend/x11.h>
 #include <wlr/types/wlr_scene.h>
 
 #include "server.h"
+#include "zion-error.h"
 
 static void handle_frame(struct wl_listener *listener, void *data)
 {
@@ -61,4 +66,62 @@ void zc_output_handle_new(struct wl_listener *listener, void *data)
 	wlr_output_layout_add_auto(server->output_layout, wlr_output);
 	g_message("output %s added, %dx%d", wlr_output->name, wlr_output->width,
 		  wlr_output->height);
+}
+
+struct virtual_output_request {
+	unsigned width, height;
+	struct wlr_output *output;
+};
+
+static void add_virtual_output(struct wlr_backend *backend, void *data)
+{
+	struct virtual_output_request *request = data;
+	if (request->output)
+		return;
+	if (wlr_backend_is_headless(backend))
+		request->output = wlr_headless_add_output(backend, request->width, request->height);
+	else if (wlr_backend_is_wl(backend))
+		request->output = wlr_wl_output_create(backend);
+	else if (wlr_backend_is_x11(backend))
+		request->output = wlr_x11_output_create(backend);
+}
+
+struct wlr_output *zc_output_create_virtual(struct zc_server *server, unsigned width,
+					    unsigned height, GError **error)
+{
+	if (width == 0 || height == 0 || width > 16384 || height > 16384) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+			    "an output is 1 to 16384 pixels wide and high, not %u×%u", width,
+			    height);
+		return NULL;
+	}
+	struct virtual_output_request request = { .width = width, .height = height };
+	wlr_multi_for_each_backend(server->backend, add_virtual_output, &request);
+	if (!request.output)
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
+			    "virtual outputs need the headless, Wayland or X11 backend");
+	return request.output;
+}
+
+gboolean zc_output_remove_virtual(struct zc_server *server, const char *name, GError **error)
+{
+	struct zc_output *output;
+	wl_list_for_each(output, &server->outputs, link)
+	{
+		struct wlr_output *wlr_output = output->wlr_output;
+		if (g_strcmp0(wlr_output->name, name) != 0)
+			continue;
+		if (!wlr_output_is_headless(wlr_output) && !wlr_output_is_wl(wlr_output) &&
+		    !wlr_output_is_x11(wlr_output)) {
+			g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+				    "output %s is a physical one: turn it off with output "
+				    "management (wlr-randr) instead",
+				    name);
+			return FALSE;
+		}
+		wlr_output_destroy(wlr_output);
+		return TRUE;
+	}
+	g_set_error(error, ZION_ERROR, ZION_ERROR_NOT_FOUND, "no output called %s", name);
+	return FALSE;
 }

@@ -1,6 +1,8 @@
 /* Outputs: each renders the scene on its frame event; added to and removed from the layout live. */
 #pragma once
 
+#include <glib.h>
+
 #include <wayland-server-core.h>
 #include <wlr/types/wlr_output.h>
 
@@ -15,3 +17,11 @@ struct zc_output {
 };
 
 void zc_output_handle_new(struct wl_listener *listener, void *data);
+
+/* Adds a virtual output: a headless one of width×height, or a new window when nested in Wayland or
+ * X11. Returns it, or NULL with error set when the backend has no virtual outputs. */
+struct wlr_output *zc_output_create_virtual(struct zc_server *server, unsigned width,
+					    unsigned height, GError **error);
+
+/* Removes the virtual output called name, as unplugging it would. */
+gboolean zc_output_remove_virtual(struct zc_server *server, const char *name, GError **error);

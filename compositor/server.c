@@ -17,6 +17,7 @@
 #include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/types/wlr_xdg_output_v1.h>
 
+#include "dbus.h"
 #include "desktop.h"
 #include "event-source.h"
 #include "keyboard.h"
@@ -38,6 +39,12 @@ static void handle_new_virtual_keyboard(struct wl_listener *listener, void *data
 	struct zc_server *server = wl_container_of(listener, server, new_virtual_keyboard);
 	struct wlr_virtual_keyboard_v1 *keyboard = data;
 	zc_keyboard_add(server, &keyboard->input_device, FALSE);
+}
+
+static void handle_layout_change(struct wl_listener *listener, void *data)
+{
+	struct zc_server *server = wl_container_of(listener, server, layout_change);
+	zc_view_keep_reachable(server);
 }
 
 static gboolean on_terminate(gpointer data)
@@ -143,6 +150,8 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 	wl_signal_add(&server->backend->events.new_output, &server->new_output);
 	server->new_input.notify = handle_new_input;
 	wl_signal_add(&server->backend->events.new_input, &server->new_input);
+	server->layout_change.notify = handle_layout_change;
+	wl_signal_add(&server->output_layout->events.change, &server->layout_change);
 
 	if (!wlr_backend_start(server->backend)) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot start the backend");
@@ -166,6 +175,7 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 		return NULL;
 	}
 	server->privileged_socket = g_strdup(socket);
+	server->dbus = zc_dbus_start(server);
 	return server;
 }
 
@@ -191,6 +201,7 @@ void zc_server_destroy(struct zc_server *server)
 		g_source_destroy(server->wayland_source);
 		g_source_unref(server->wayland_source);
 	}
+	zc_dbus_stop(server->dbus);
 	zc_overlay_clear(server);
 	if (server->display)
 		wl_display_destroy_clients(server->display);
@@ -198,6 +209,7 @@ void zc_server_destroy(struct zc_server *server)
 	if (server->new_output.notify) {
 		wl_list_remove(&server->new_output.link);
 		wl_list_remove(&server->new_input.link);
+		wl_list_remove(&server->layout_change.link);
 	}
 	if (server->request_activate.notify) {
 		wl_list_remove(&server->request_activate.link);

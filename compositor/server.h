@@ -47,6 +47,7 @@ struct zc_server {
 	GPtrArray *desktops;	  // of zc_desktop, in config order: Super+1 is the first
 	struct zc_desktop *shown;
 	struct zc_switch_stats *switch_stats;
+	struct zc_dbus *dbus;
 	struct wlr_scene_tree *overlay; /* the desktop name after a switch, or NULL */
 	guint overlay_timeout;
 
@@ -55,6 +56,7 @@ struct zc_server {
 	struct wl_listener new_xdg_surface;
 	struct wl_listener new_virtual_keyboard;
 	struct wl_listener request_activate;
+	struct wl_listener layout_change;
 };
 
 /*

@@ -48,15 +48,25 @@ static gint64 percentile(GArray *sorted, guint p)
 	return g_array_index(sorted, gint64, MAX(rank, 1) - 1);
 }
 
-static void write_stats(struct zc_switch_stats *stats)
+struct zc_switch_summary zc_switch_stats_summary(const struct zc_switch_stats *stats)
 {
 	g_autoptr(GArray) sorted = g_array_copy(stats->latencies);
 	g_array_sort(sorted, compare_latencies);
+	return (struct zc_switch_summary){
+		.count = sorted->len,
+		.p50_us = percentile(sorted, 50),
+		.p99_us = percentile(sorted, 99),
+		.max_us = percentile(sorted, 100),
+	};
+}
+
+static void write_stats(struct zc_switch_stats *stats)
+{
+	struct zc_switch_summary summary = zc_switch_stats_summary(stats);
 	g_autofree char *text =
 		g_strdup_printf("[switch]\ncount=%u\np50_us=%" G_GINT64_FORMAT
 				"\np99_us=%" G_GINT64_FORMAT "\nmax_us=%" G_GINT64_FORMAT "\n",
-				sorted->len, percentile(sorted, 50), percentile(sorted, 99),
-				percentile(sorted, 100));
+				summary.count, summary.p50_us, summary.p99_us, summary.max_us);
 	g_autoptr(GError) error = NULL;
 	if (!zion_write_file_atomic(stats->path, text, strlen(text), 0644, &error))
 		g_warning("cannot write the switch statistics: %s", error->message);

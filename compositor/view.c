@@ -179,3 +179,22 @@ void zc_view_close_focused(struct zc_server *server)
 	if (view)
 		wlr_xdg_toplevel_send_close(view->toplevel->base);
 }
+
+void zc_view_keep_reachable(struct zc_server *server)
+{
+	if (wl_list_empty(&server->output_layout->outputs))
+		return;
+	for (guint i = 0; i < server->desktops->len; i++) {
+		struct zc_desktop *desktop = g_ptr_array_index(server->desktops, i);
+		struct zc_view *view;
+		wl_list_for_each(view, &desktop->views, link)
+		{
+			struct wlr_box box;
+			wlr_xdg_surface_get_geometry(view->toplevel->base, &box);
+			box.x = view->scene_node->state.x;
+			box.y = view->scene_node->state.y;
+			if (!wlr_output_layout_intersects(view->server->output_layout, NULL, &box))
+				place(view);
+		}
+	}
+}

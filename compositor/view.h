@@ -38,3 +38,7 @@ void zc_view_cycle(struct zc_server *server, int direction);
 
 /* Asks the focused view of the shown desktop to close. */
 void zc_view_close_focused(struct zc_server *server);
+
+/* Brings back, centred on the first output, every window no output shows any more (after an output
+ * went away or moved). */
+void zc_view_keep_reachable(struct zc_server *server);

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
+#include "zion-test-bus.h"
 #include "zion-test.h"
 
 #define SOCKET_NAME "wayland-zion-test"
@@ -27,6 +28,10 @@ static char **compositor_env(const char *runtime_dir)
 	env = g_environ_setenv(env, "WLR_LIBINPUT_NO_DEVICES", "1", TRUE);
 	env = g_environ_unsetenv(env, "WAYLAND_DISPLAY");
 	env = g_environ_unsetenv(env, "DISPLAY");
+	/* The session bus is the test's private one, or none. */
+	const char *bus = zt_bus_address();
+	env = bus ? g_environ_setenv(env, "DBUS_SESSION_BUS_ADDRESS", bus, TRUE)
+		  : g_environ_unsetenv(env, "DBUS_SESSION_BUS_ADDRESS");
 	return env;
 }
 

@@ -1,0 +1,177 @@
+/* The org.zion.Compositor1 service: the generated skeleton's methods, answered from the server. */
+#include "dbus.h"
+
+#include <gio/gio.h>
+
+#include "desktop.h"
+#include "output.h"
+#include "server.h"
+#include "zc-dbus.h"
+
+#define BUS_NAME "org.zion.Compositor1"
+#define OBJECT_PATH "/org/zion/Compositor1"
+
+struct zc_dbus {
+	struct zc_server *server;
+	ZcDbusCompositor1 *skeleton;
+	guint owner_id;
+};
+
+static gboolean on_handle_list_desktops(ZcDbusCompositor1 *skeleton,
+					GDBusMethodInvocation *invocation, struct zc_dbus *dbus)
+{
+	GVariantBuilder desktops;
+	g_variant_builder_init(&desktops, G_VARIANT_TYPE("a(sss)"));
+	for (guint i = 0; i < dbus->server->desktops->len; i++) {
+		struct zc_desktop *desktop = g_ptr_array_index(dbus->server->desktops, i);
+		g_autofree char *color =
+			g_strdup_printf("#%02x%02x%02x", (int)(desktop->color[0] * 255 + 0.5f),
+					(int)(desktop->color[1] * 255 + 0.5f),
+					(int)(desktop->color[2] * 255 + 0.5f));
+		g_variant_builder_add(&desktops, "(sss)", desktop->name, color,
+				      desktop->socket_path);
+	}
+	zc_dbus_compositor1_complete_list_desktops(skeleton, invocation,
+						   g_variant_builder_end(&desktops));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_handle_show_desktop(ZcDbusCompositor1 *skeleton,
+				       GDBusMethodInvocation *invocation, const char *name,
+				       struct zc_dbus *dbus)
+{
+	for (guint i = 0; i < dbus->server->desktops->len; i++) {
+		struct zc_desktop *desktop = g_ptr_array_index(dbus->server->desktops, i);
+		if (g_strcmp0(desktop->name, name) == 0) {
+			zc_desktop_show(desktop);
+			zc_dbus_compositor1_complete_show_desktop(skeleton, invocation);
+			return G_DBUS_METHOD_INVOCATION_HANDLED;
+		}
+	}
+	g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+					      "no desktop called '%s'", name);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_handle_list_outputs(ZcDbusCompositor1 *skeleton,
+				       GDBusMethodInvocation *invocation, struct zc_dbus *dbus)
+{
+	GVariantBuilder outputs;
+	g_variant_builder_init(&outputs, G_VARIANT_TYPE("a(siiii)"));
+	struct zc_output *output;
+	wl_list_for_each_reverse(output, &dbus->server->outputs, link)
+	{
+		struct wlr_box *box =
+			wlr_output_layout_get_box(dbus->server->output_layout, output->wlr_output);
+		if (box)
+			g_variant_builder_add(&outputs, "(siiii)", output->wlr_output->name, box->x,
+					      box->y, box->width, box->height);
+	}
+	zc_dbus_compositor1_complete_list_outputs(skeleton, invocation,
+						  g_variant_builder_end(&outputs));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_handle_create_output(ZcDbusCompositor1 *skeleton,
+					GDBusMethodInvocation *invocation, guint width,
+					guint height, struct zc_dbus *dbus)
+{
+	g_autoptr(GError) error = NULL;
+	struct wlr_output *output = zc_output_create_virtual(dbus->server, width, height, &error);
+	if (!output) {
+		g_dbus_method_invocation_return_error_literal(
+			invocation, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED, error->message);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	zc_dbus_compositor1_complete_create_output(skeleton, invocation, output->name);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_handle_remove_output(ZcDbusCompositor1 *skeleton,
+					GDBusMethodInvocation *invocation, const char *name,
+					struct zc_dbus *dbus)
+{
+	g_autoptr(GError) error = NULL;
+	if (!zc_output_remove_virtual(dbus->server, name, &error)) {
+		g_dbus_method_invocation_return_error_literal(
+			invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, error->message);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	zc_dbus_compositor1_complete_remove_output(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_handle_get_switch_latency(ZcDbusCompositor1 *skeleton,
+					     GDBusMethodInvocation *invocation,
+					     struct zc_dbus *dbus)
+{
+	struct zc_switch_summary summary = zc_switch_stats_summary(dbus->server->switch_stats);
+	zc_dbus_compositor1_complete_get_switch_latency(skeleton, invocation, summary.count,
+							summary.p50_us, summary.p99_us,
+							summary.max_us);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void on_bus_acquired(GDBusConnection *connection, const char *name, gpointer data)
+{
+	struct zc_dbus *dbus = data;
+	g_autoptr(GError) error = NULL;
+	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(dbus->skeleton), connection,
+					      OBJECT_PATH, &error))
+		g_warning("cannot export %s on the session bus: %s", OBJECT_PATH, error->message);
+}
+
+static void on_name_acquired(GDBusConnection *connection, const char *name, gpointer data)
+{
+	g_message("D-Bus: %s on the session bus", name);
+}
+
+static void on_name_lost(GDBusConnection *connection, const char *name, gpointer data)
+{
+	if (connection)
+		g_message("D-Bus: %s belongs to another compositor; running without it", name);
+	else
+		g_message("D-Bus: no session bus; running without %s", name);
+}
+
+struct zc_dbus *zc_dbus_start(struct zc_server *server)
+{
+	struct zc_dbus *dbus = g_new0(struct zc_dbus, 1);
+	dbus->server = server;
+	dbus->skeleton = zc_dbus_compositor1_skeleton_new();
+	zc_dbus_compositor1_set_shown_desktop(dbus->skeleton,
+					      server->shown ? server->shown->name : "");
+	g_signal_connect(dbus->skeleton, "handle-list-desktops",
+			 G_CALLBACK(on_handle_list_desktops), dbus);
+	g_signal_connect(dbus->skeleton, "handle-show-desktop", G_CALLBACK(on_handle_show_desktop),
+			 dbus);
+	g_signal_connect(dbus->skeleton, "handle-list-outputs", G_CALLBACK(on_handle_list_outputs),
+			 dbus);
+	g_signal_connect(dbus->skeleton, "handle-create-output",
+			 G_CALLBACK(on_handle_create_output), dbus);
+	g_signal_connect(dbus->skeleton, "handle-remove-output",
+			 G_CALLBACK(on_handle_remove_output), dbus);
+	g_signal_connect(dbus->skeleton, "handle-get-switch-latency",
+			 G_CALLBACK(on_handle_get_switch_latency), dbus);
+	dbus->owner_id =
+		g_bus_own_name(G_BUS_TYPE_SESSION, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
+			       on_bus_acquired, on_name_acquired, on_name_lost, dbus, NULL);
+	return dbus;
+}
+
+void zc_dbus_stop(struct zc_dbus *dbus)
+{
+	if (!dbus)
+		return;
+	g_bus_unown_name(dbus->owner_id);
+	if (g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(dbus->skeleton)))
+		g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(dbus->skeleton));
+	g_object_unref(dbus->skeleton);
+	g_free(dbus);
+}
+
+void zc_dbus_desktop_shown(struct zc_dbus *dbus, const char *name)
+{
+	if (dbus)
+		zc_dbus_compositor1_set_shown_desktop(dbus->skeleton, name);
+}
