@@ -209,6 +209,20 @@ static void test_real_clients(void)
 	zt_compositor_type(compositor, super_2);
 	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, GREEN, "foot"), ==, GREEN);
 	g_subprocess_force_exit(terminal);
+
+	/* GTK4 with its software renderer, no accessibility bus (the test has no session bus). */
+	const char *const gtk[] = { "env", "GSK_RENDERER=cairo", "GTK_A11Y=none",
+				    "gtk4-widget-factory", NULL };
+	g_autoptr(GSubprocess) factory = spawn_on(compositor, "work", gtk);
+	zt_compositor_type(compositor, super_1);
+	pixel = BLACK;
+	for (int i = 0; i < 250 && pixel == BLACK; i++) {
+		g_usleep(20000);
+		pixel = zt_compositor_pixel(compositor, CX, CY, "gtk4-widget-factory");
+	}
+	g_assert_cmphex(pixel, !=, BLACK);
+	g_assert_true(g_subprocess_get_identifier(factory) != NULL);
+	g_subprocess_force_exit(factory);
 	zt_compositor_stop(compositor);
 }
 
