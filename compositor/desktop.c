@@ -83,6 +83,20 @@ static int listen_on(const char *path, GError **error)
 	}
 	strcpy(address.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	/* A socket someone still answers on belongs to a running compositor: never steal it. Only a
+	 * dead one (left by a crash) is replaced. */
+	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	gboolean in_use =
+		probe >= 0 && connect(probe, (struct sockaddr *)&address, sizeof(address)) == 0;
+	if (probe >= 0)
+		close(probe);
+	if (in_use) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_EXISTS,
+			    "%s is in use by another compositor", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	g_unlink(path);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof(address)) < 0 ||
 	    listen(fd, 128) < 0) {

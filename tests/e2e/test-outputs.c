@@ -1,13 +1,16 @@
 /*
  * zion-compositor's outputs and its D-Bus interface, headless, on a private bus: an output added
- * and removed at runtime while windows stay reachable, and the desktops, the shown desktop and the
- * switch latency as org.zion.Compositor1 reports them.
+ * and removed at runtime while windows stay reachable; the desktops, the shown desktop and the
+ * switch latency as org.zion.Compositor1 reports them; and a compositor nested in another as a
+ * window (the Wayland backend), which must not take the sockets of desktops the outer one owns.
  */
 #include <gio/gio.h>
+#include <signal.h>
 
 #include "zion-test-bus.h"
 #include "zion-test-client.h"
 #include "zion-test-compositor.h"
+#include "zion-test.h"
 
 #define CONFIG                                                                                     \
 	"[compositor]\noverlay-ms=0\n[desktop work]\ncolor=#3584e4\n[desktop "                     \
@@ -140,10 +143,60 @@ static void test_desktops_over_dbus(void)
 	zt_bus_stop(bus);
 }
 
+static GSubprocess *spawn_inner(ZtCompositor *outer, const char *config_text, const char *socket)
+{
+	g_autofree char *dir = g_path_get_dirname(zt_compositor_socket(outer));
+	g_autofree char *config = zt_write_file(dir, "inner.conf", config_text);
+	g_autofree char *program =
+		g_build_filename(g_getenv("ZION_BUILD_DIR"), "compositor", "zion-compositor", NULL);
+	const char *const argv[] = { "env",  "-u",	 "WLR_BACKENDS", program, "--config",
+				     config, "--socket", socket,	 NULL };
+	return zt_compositor_spawn(outer, zt_compositor_socket(outer), argv);
+}
+
+static void test_nested(void)
+{
+	ZtCompositor *outer = zt_compositor_start(CONFIG);
+	g_autoptr(GSubprocess) inner = spawn_inner(
+		outer, "[compositor]\noverlay-ms=0\n[desktop inner]\ncolor=#00ff00\n", "inner");
+	g_autofree char *dir = g_path_get_dirname(zt_compositor_socket(outer));
+	g_autofree char *inner_socket = g_build_filename(dir, "inner", NULL);
+	for (int i = 0; i < 500 && !g_file_test(inner_socket, G_FILE_TEST_EXISTS); i++)
+		g_usleep(10000);
+	g_assert_true(g_file_test(inner_socket, G_FILE_TEST_EXISTS));
+
+	/* A window on the inner compositor's desktop reaches the outer screen through its window.
+	 */
+	g_autofree char *desktop = zt_compositor_desktop_socket(outer, "inner");
+	g_autoptr(ZtClient) client = zt_client_connect(desktop);
+	ZtWindow *window = zt_window_open(client, 200, 200, 0xffff0000);
+	g_assert_cmphex(zt_compositor_wait_pixel(outer, 640, 360, RED, "nested"), ==, RED);
+
+	/* A second compositor wanting the outer one's desktop "work" gives up instead of taking it.
+	 */
+	g_autoptr(GSubprocess) thief =
+		spawn_inner(outer, "[desktop work]\ncolor=#0000ff\n", "thief");
+	g_autoptr(GError) error = NULL;
+	g_subprocess_wait(thief, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(g_subprocess_get_exit_status(thief), ==, 1);
+	g_autofree char *work_socket = zt_compositor_desktop_socket(outer, "work");
+	g_autoptr(ZtClient) work = zt_client_connect(work_socket);
+	zt_client_roundtrip(work);
+
+	zt_window_destroy(window);
+	g_subprocess_send_signal(inner, SIGTERM);
+	g_subprocess_wait(inner, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(g_subprocess_get_exit_status(inner), ==, 0);
+	zt_compositor_stop(outer);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/compositor/output-hotplug", test_output_hotplug);
 	g_test_add_func("/compositor/desktops-over-dbus", test_desktops_over_dbus);
+	g_test_add_func("/compositor/nested", test_nested);
 	return g_test_run();
 }
