@@ -18,6 +18,7 @@
 #include "switch-stats.h"
 
 struct zc_desktop;
+struct zc_layer_shell;
 
 struct zc_server {
 	struct wl_display *display;
@@ -34,6 +35,7 @@ struct zc_server {
 	struct wlr_output_layout *output_layout;
 	struct wlr_xdg_shell *xdg_shell;
 	struct wlr_seat *seat;
+	struct zc_layer_shell *layer_shell;
 	GSource *wayland_source;
 	GMainLoop *loop; /* quit by zc_server_quit, SIGTERM and SIGINT */
 	guint sigterm_source, sigint_source;
