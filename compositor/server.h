@@ -19,6 +19,7 @@
 
 struct zc_desktop;
 struct zc_layer_shell;
+struct zc_output_management;
 
 struct zc_server {
 	struct wl_display *display;
@@ -36,6 +37,7 @@ struct zc_server {
 	struct wlr_xdg_shell *xdg_shell;
 	struct wlr_seat *seat;
 	struct zc_layer_shell *layer_shell;
+	struct zc_output_management *output_management;
 	GSource *wayland_source;
 	GMainLoop *loop; /* quit by zc_server_quit, SIGTERM and SIGINT */
 	guint sigterm_source, sigint_source;
