@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "idle.h"
 #include "overlay.h"
 #include "server.h"
 #include "view.h"
@@ -30,6 +31,8 @@ static const char *const privileged_interfaces[] = {
 	"zwlr_output_manager_v1",
 	"zwlr_export_dmabuf_manager_v1",
 	"zwlr_gamma_control_manager_v1",
+	/* Idle timing tells when the user is away: for the session's own tools only. */
+	"org_kde_kwin_idle",
 	NULL,
 };
 
@@ -155,6 +158,7 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	wlr_scene_node_set_enabled(&desktop->tree->node, TRUE);
 	server->shown = desktop;
 	g_debug("showing desktop %s", desktop->name);
+	zc_idle_update_inhibit(server);
 
 	struct zc_view *view;
 	wl_list_for_each(view, &desktop->views, link)

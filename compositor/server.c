@@ -19,6 +19,7 @@
 
 #include "desktop.h"
 #include "event-source.h"
+#include "idle.h"
 #include "keyboard.h"
 #include "layer-shell.h"
 #include "output.h"
@@ -82,6 +83,7 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	server->seat = wlr_seat_create(display, "seat0");
 	server->layer_shell = zc_layer_shell_create(server);
 	server->output_management = zc_output_management_create(server);
+	server->idle = zc_idle_create(server);
 	return TRUE;
 }
 
@@ -199,6 +201,7 @@ void zc_server_destroy(struct zc_server *server)
 	if (server->display)
 		wl_display_destroy_clients(server->display);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
+	g_clear_pointer(&server->idle, zc_idle_destroy);
 	g_clear_pointer(&server->output_management, zc_output_management_destroy);
 	g_clear_pointer(&server->layer_shell, zc_layer_shell_destroy);
 	if (server->new_output.notify) {

@@ -18,6 +18,7 @@
 #include "switch-stats.h"
 
 struct zc_desktop;
+struct zc_idle;
 struct zc_layer_shell;
 struct zc_output_management;
 
@@ -38,6 +39,7 @@ struct zc_server {
 	struct wlr_seat *seat;
 	struct zc_layer_shell *layer_shell;
 	struct zc_output_management *output_management;
+	struct zc_idle *idle;
 	GSource *wayland_source;
 	GMainLoop *loop; /* quit by zc_server_quit, SIGTERM and SIGINT */
 	guint sigterm_source, sigint_source;
