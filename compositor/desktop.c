@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dbus.h"
+#include "idle.h"
 #include "overlay.h"
 #include "server.h"
 #include "view.h"
@@ -31,6 +32,8 @@ static const char *const privileged_interfaces[] = {
 	"zwlr_output_manager_v1",
 	"zwlr_export_dmabuf_manager_v1",
 	"zwlr_gamma_control_manager_v1",
+	/* Idle timing tells when the user is away: for the session's own tools only. */
+	"org_kde_kwin_idle",
 	NULL,
 };
 
@@ -171,6 +174,7 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	server->shown = desktop;
 	zc_dbus_desktop_shown(server->dbus, desktop->name);
 	g_debug("showing desktop %s", desktop->name);
+	zc_idle_update_inhibit(server);
 
 	struct zc_view *view;
 	wl_list_for_each(view, &desktop->views, link)

@@ -6,12 +6,14 @@
 #include <wlr/types/wlr_seat.h>
 #include <xkbcommon/xkbcommon.h>
 
+#include "idle.h"
 #include "keybindings.h"
 #include "server.h"
 
 static void handle_modifiers(struct wl_listener *listener, void *data)
 {
 	struct zc_keyboard *keyboard = wl_container_of(listener, keyboard, modifiers);
+	zc_idle_notify_activity(keyboard->server);
 	wlr_seat_set_keyboard(keyboard->server->seat, keyboard->device);
 	wlr_seat_keyboard_notify_modifiers(keyboard->server->seat,
 					   &keyboard->device->keyboard->modifiers);
@@ -23,6 +25,7 @@ static void handle_key(struct wl_listener *listener, void *data)
 	struct zc_server *server = keyboard->server;
 	struct wlr_event_keyboard_key *event = data;
 	struct wlr_keyboard *wlr_keyboard = keyboard->device->keyboard;
+	zc_idle_notify_activity(server);
 
 	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		/* libinput keycodes are evdev codes; XKB's are 8 higher. */

@@ -20,8 +20,11 @@
 #include "dbus.h"
 #include "desktop.h"
 #include "event-source.h"
+#include "idle.h"
 #include "keyboard.h"
+#include "layer-shell.h"
 #include "output.h"
+#include "output-management.h"
 #include "overlay.h"
 #include "view.h"
 #include "zion-error.h"
@@ -85,6 +88,9 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	server->new_xdg_surface.notify = zc_view_handle_new_xdg_surface;
 	wl_signal_add(&server->xdg_shell->events.new_surface, &server->new_xdg_surface);
 	server->seat = wlr_seat_create(display, "seat0");
+	server->layer_shell = zc_layer_shell_create(server);
+	server->output_management = zc_output_management_create(server);
+	server->idle = zc_idle_create(server);
 	return TRUE;
 }
 
@@ -206,6 +212,9 @@ void zc_server_destroy(struct zc_server *server)
 	if (server->display)
 		wl_display_destroy_clients(server->display);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
+	g_clear_pointer(&server->idle, zc_idle_destroy);
+	g_clear_pointer(&server->output_management, zc_output_management_destroy);
+	g_clear_pointer(&server->layer_shell, zc_layer_shell_destroy);
 	if (server->new_output.notify) {
 		wl_list_remove(&server->new_output.link);
 		wl_list_remove(&server->new_input.link);

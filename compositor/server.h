@@ -18,6 +18,9 @@
 #include "switch-stats.h"
 
 struct zc_desktop;
+struct zc_idle;
+struct zc_layer_shell;
+struct zc_output_management;
 
 struct zc_server {
 	struct wl_display *display;
@@ -34,6 +37,9 @@ struct zc_server {
 	struct wlr_output_layout *output_layout;
 	struct wlr_xdg_shell *xdg_shell;
 	struct wlr_seat *seat;
+	struct zc_layer_shell *layer_shell;
+	struct zc_output_management *output_management;
+	struct zc_idle *idle;
 	GSource *wayland_source;
 	GMainLoop *loop; /* quit by zc_server_quit, SIGTERM and SIGINT */
 	guint sigterm_source, sigint_source;

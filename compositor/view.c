@@ -6,6 +6,7 @@
 #include <wlr/types/wlr_xdg_activation_v1.h>
 
 #include "desktop.h"
+#include "layer-shell.h"
 #include "server.h"
 
 /* Each new window opens this much further down and right than the previous one. */
@@ -13,7 +14,7 @@
 
 static void place(struct zc_view *view)
 {
-	struct wlr_box output_box = *wlr_output_layout_get_box(view->server->output_layout, NULL);
+	struct wlr_box output_box = zc_layer_shell_window_area(view->server);
 	struct wlr_box geometry;
 	wlr_xdg_surface_get_geometry(view->toplevel->base, &geometry);
 	int cascade = (int)wl_list_length(&view->desktop->views) % 8 * CASCADE_STEP;
@@ -84,7 +85,7 @@ static void handle_destroy(struct wl_listener *listener, void *data)
 static void handle_request_maximize(struct wl_listener *listener, void *data)
 {
 	struct zc_view *view = wl_container_of(listener, view, request_maximize);
-	struct wlr_box box = *wlr_output_layout_get_box(view->server->output_layout, NULL);
+	struct wlr_box box = zc_layer_shell_window_area(view->server);
 	gboolean maximize = view->toplevel->requested.maximized;
 	wlr_xdg_toplevel_set_maximized(view->toplevel->base, maximize);
 	if (maximize) {
@@ -101,8 +102,11 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 	struct wlr_xdg_surface *xdg_surface = data;
 
 	if (xdg_surface->role == WLR_XDG_SURFACE_ROLE_POPUP) {
-		struct wlr_xdg_surface *parent =
-			wlr_xdg_surface_from_wlr_surface(xdg_surface->popup->parent);
+		/* Popups of layer surfaces are layer-shell.c's. */
+		struct wlr_surface *parent_surface = xdg_surface->popup->parent;
+		if (!parent_surface || !wlr_surface_is_xdg_surface(parent_surface))
+			return;
+		struct wlr_xdg_surface *parent = wlr_xdg_surface_from_wlr_surface(parent_surface);
 		struct wlr_scene_node *parent_node = parent->data;
 		xdg_surface->data = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
 		return;

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 packages="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-format
   libglib2.0-dev libfyaml-dev
-  libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev libpango1.0-dev libdrm-dev fonts-dejavu-core
-  grim wtype weston foot gtk-4-examples dbus-daemon
+  libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev
+  libpango1.0-dev libdrm-dev fonts-dejavu-core dbus-daemon
+  grim wtype weston foot gtk-4-examples swaybg wlr-randr swayidle
 "
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }

@@ -28,6 +28,7 @@ struct zt_window {
 	struct wl_buffer *buffer;
 	int width, height;
 	uint32_t argb;
+	int configured_width, configured_height;
 	gboolean configured;
 	gboolean activated;
 	gboolean close_requested;
@@ -105,7 +106,7 @@ gboolean zt_client_has_global(ZtClient *client, const char *interface)
 	return FALSE;
 }
 
-static struct wl_buffer *solid_buffer(ZtClient *client, int width, int height, uint32_t argb)
+struct wl_buffer *zt_client_solid_buffer(ZtClient *client, int width, int height, uint32_t argb)
 {
 	int stride = width * 4, size = stride * height;
 	int fd = memfd_create("zion-test-buffer", MFD_CLOEXEC);
@@ -144,6 +145,8 @@ static void handle_toplevel_configure(void *data, struct xdg_toplevel *toplevel,
 				      int32_t height, struct wl_array *states)
 {
 	ZtWindow *window = data;
+	window->configured_width = width;
+	window->configured_height = height;
 	window->activated = FALSE;
 	uint32_t *state;
 	wl_array_for_each(state, states)
@@ -171,7 +174,7 @@ ZtWindow *zt_window_open(ZtClient *client, int width, int height, uint32_t argb)
 	window->width = width;
 	window->height = height;
 	window->argb = argb;
-	window->buffer = solid_buffer(client, width, height, argb);
+	window->buffer = zt_client_solid_buffer(client, width, height, argb);
 	window->surface = wl_compositor_create_surface(client->compositor);
 	window->xdg_surface = xdg_wm_base_get_xdg_surface(client->wm_base, window->surface);
 	xdg_surface_add_listener(window->xdg_surface, &surface_listener, window);
@@ -221,4 +224,28 @@ void zt_window_flood(ZtWindow *window, int requests)
 		}
 	}
 	wl_surface_commit(window->surface);
+}
+
+void zt_window_maximize(ZtWindow *window)
+{
+	xdg_toplevel_set_maximized(window->toplevel);
+	/* The compositor answers from an idle callback, after the first round trip's reply. */
+	zt_client_roundtrip(window->client);
+	zt_client_roundtrip(window->client);
+}
+
+void zt_window_configured_size(ZtWindow *window, int *width, int *height)
+{
+	*width = window->configured_width;
+	*height = window->configured_height;
+}
+
+struct wl_display *zt_client_display(ZtClient *client)
+{
+	return client->display;
+}
+
+struct wl_surface *zt_window_surface(ZtWindow *window)
+{
+	return window->surface;
 }

@@ -31,3 +31,14 @@ void zt_window_flood(ZtWindow *window, int requests);
 
 /* Processes events until the compositor has answered everything sent so far. */
 void zt_client_roundtrip(ZtClient *client);
+
+/* Asks the compositor to maximise the window and waits for its answer. */
+void zt_window_maximize(ZtWindow *window);
+/* The size the compositor last configured the window with (0: the client's choice). */
+void zt_window_configured_size(ZtWindow *window, int *width, int *height);
+
+/* For protocol extensions in other files of the test library (zion-test-idle.h...). */
+struct wl_display *zt_client_display(ZtClient *client);
+struct wl_surface *zt_window_surface(ZtWindow *window);
+/* A width×height wl_shm buffer filled with argb. */
+struct wl_buffer *zt_client_solid_buffer(ZtClient *client, int width, int height, uint32_t argb);

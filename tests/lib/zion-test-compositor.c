@@ -152,6 +152,24 @@ int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *
 	return g_subprocess_get_if_exited(process) ? g_subprocess_get_exit_status(process) : -1;
 }
 
+char *zt_compositor_run_output(ZtCompositor *compositor, const char *socket,
+			       const char *const *argv, int *status)
+{
+	g_auto(GStrv) env =
+		g_environ_setenv(g_strdupv(compositor->env), "WAYLAND_DISPLAY", socket, TRUE);
+	g_autoptr(GSubprocessLauncher) launcher =
+		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+	g_subprocess_launcher_set_environ(launcher, env);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSubprocess) process = g_subprocess_launcher_spawnv(launcher, argv, &error);
+	g_assert_no_error(error);
+	char *output = NULL;
+	g_subprocess_communicate_utf8(process, NULL, NULL, &output, NULL, &error);
+	g_assert_no_error(error);
+	*status = g_subprocess_get_if_exited(process) ? g_subprocess_get_exit_status(process) : -1;
+	return output;
+}
+
 void zt_compositor_type(ZtCompositor *compositor, const char *const *wtype_args)
 {
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();

@@ -34,6 +34,10 @@ GSubprocess *zt_compositor_spawn(ZtCompositor *compositor, const char *socket,
 /* Runs a program with WAYLAND_DISPLAY=socket and waits for it; returns its exit status. */
 int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *const *argv);
 
+/* The same, returning what it wrote to its standard output; its exit status goes to status. */
+char *zt_compositor_run_output(ZtCompositor *compositor, const char *socket,
+			       const char *const *argv, int *status);
+
 /* Types keys with wtype, e.g. { "-M", "logo", "2", "-m", "logo", NULL } for Super+2. */
 void zt_compositor_type(ZtCompositor *compositor, const char *const *wtype_args);
 
