@@ -14,7 +14,10 @@ static void handle_frame(struct wl_listener *listener, void *data)
 		wlr_scene_get_scene_output(output->server->scene, output->wlr_output);
 	if (!scene_output)
 		return;
-	if (wlr_scene_output_commit(scene_output))
+	/* With nothing to draw wlr_scene_output_commit succeeds without committing: count only real
+	 * commits. */
+	uint32_t seq = output->wlr_output->commit_seq;
+	if (wlr_scene_output_commit(scene_output) && output->wlr_output->commit_seq != seq)
 		zc_switch_stats_frame_committed(output->server->switch_stats);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
