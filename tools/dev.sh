@@ -12,7 +12,7 @@ packages="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-format
   libglib2.0-dev libfyaml-dev
   libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev libpango1.0-dev libdrm-dev
-  grim wtype weston foot
+  grim wtype weston foot sway
 "
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }
