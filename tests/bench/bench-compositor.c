@@ -368,13 +368,18 @@ guint64 bench_compositor_frames(BenchCompositor *compositor)
 	return __atomic_load_n(compositor->frames, __ATOMIC_RELAXED);
 }
 
-gint64 bench_compositor_cpu_us(BenchCompositor *compositor)
+gint64 bench_process_cpu_us(GPid pid)
 {
 	clockid_t clock;
 	struct timespec time;
-	if (clock_getcpuclockid(compositor->pid, &clock) != 0 || clock_gettime(clock, &time) != 0)
+	if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &time) != 0)
 		return -1;
 	return (gint64)time.tv_sec * G_USEC_PER_SEC + time.tv_nsec / 1000;
+}
+
+gint64 bench_compositor_cpu_us(BenchCompositor *compositor)
+{
+	return bench_process_cpu_us(compositor->pid);
 }
 
 gint64 bench_compositor_cpu_ticks_us(BenchCompositor *compositor)

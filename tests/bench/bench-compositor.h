@@ -37,3 +37,5 @@ guint64 bench_compositor_frames(BenchCompositor *compositor);
  * as /proc/PID/stat's utime+stime (clock ticks). */
 gint64 bench_compositor_cpu_us(BenchCompositor *compositor);
 gint64 bench_compositor_cpu_ticks_us(BenchCompositor *compositor);
+/* The exact CPU time of any process, in µs; -1 if it cannot be read. */
+gint64 bench_process_cpu_us(GPid pid);

@@ -1,18 +1,22 @@
 /*
- * The compositor benchmark (meson benchmark): desktop switch latency and idle cost of
+ * The compositor benchmark (meson test --benchmark): desktop switch latency and idle cost of
  * zion-compositor, with sway 1.7's workspace switch measured in the same run, the same way.
  *
  * Each compositor runs headless with pixman and gets the same clients: two solid-colour windows on
  * each of two desktops (sway: workspaces 1 and 2, floating, no borders). A privileged client types
- * Super+1 and Super+2 with the virtual keyboard and reads a pixel with screencopy until it shows
- * the other desktop's window: key sent to that frame's ready event is the external latency.
+ * Super+1 and Super+2 with the virtual keyboard, a one-pixel screencopy request in the same flush,
+ * and reads that pixel until it shows the other desktop's window: key sent to that frame's ready
+ * event is the external latency.
  * zion-compositor also measures key to committed frame itself (--stats-file). Idle: frames
  * committed and CPU time over 10 s with nothing changing.
  */
 #include <gio/gio.h>
 #include <locale.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench-compositor.h"
@@ -22,6 +26,8 @@
 
 #define SWITCHES 200
 #define IDLE_SECONDS 10
+/* wlroots 0.15's headless output sends a frame event every 1000000 / 60000 mHz = 16 ms. */
+#define HEADLESS_FRAME_MS 16
 /* Let opening windows and the first frames pass before idling. */
 #define SETTLE_MS 1500
 /* Between switches: a random pause, the same sequence for both compositors, long enough that the
@@ -59,6 +65,9 @@ static const struct {
 /* Sample points on a 1280×720 output: inside the front window in both layouts, and inside the back
  * window only. */
 static const int sample[2][2] = { { 400, 200 }, { 760, 440 } };
+/* Outside every window when they float (tiled, sway would cover it). */
+#define OUTSIDE_X 100
+#define OUTSIDE_Y 100
 
 struct results {
 	const char *name;
@@ -68,7 +77,8 @@ struct results {
 	guint64 idle_frames;
 	guint64 switch_frames; /* committed during the switches */
 	gint64 idle_cpu_us, idle_cpu_ticks_us;
-	/* zion-compositor only */
+	/* zion-compositor only: the idle reference and what it says itself */
+	gint64 ticker_cpu_us;
 	GKeyFile *stats;
 	guint64 frames_counted; /* by the frame counter over the whole run */
 };
@@ -103,6 +113,74 @@ static gboolean wait_pixel(BenchProbe *probe, int window, int desktop, int timeo
 		desktop + 1, x, y, pixel, timeout_ms, window == FRONT ? "front" : "back",
 		rgb(window, desktop));
 	return FALSE;
+}
+
+/* With ZION_SCREENSHOT_DIR set, keeps a grim screenshot there, to look at what was measured. */
+static void keep_screenshot(BenchCompositor *compositor, const char *name, int desktop)
+{
+	const char *dir = g_getenv("ZION_SCREENSHOT_DIR");
+	if (!dir)
+		return;
+	g_autofree char *file = g_strdup_printf("bench-%s-desktop-%d.png", name, desktop + 1);
+	g_autofree char *path = g_build_filename(dir, file, NULL);
+	const char *const argv[] = { "grim", path, NULL };
+	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "WAYLAND_DISPLAY",
+					     bench_compositor_socket(compositor), TRUE);
+	g_autoptr(GError) error = NULL;
+	int status = 0;
+	if (!g_spawn_sync(NULL, (char **)argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+			  &status, &error) ||
+	    !g_spawn_check_wait_status(status, &error))
+		g_printerr("grim %s: %s\n", path, error->message);
+}
+
+/* The windows float: the background shows outside them. */
+static gboolean check_outside(BenchProbe *probe, GError **error)
+{
+	uint32_t pixel = 0;
+	gint64 sent = 0, ready = 0;
+	if (!bench_probe_pixel(probe, OUTSIDE_X, OUTSIDE_Y, SWITCH_TIMEOUT_MS, &pixel, &sent,
+			       &ready, error))
+		return FALSE;
+	for (int desktop = 0; desktop < 2; desktop++) {
+		for (int window = 0; window < 2; window++) {
+			if (pixel == rgb(window, desktop)) {
+				g_set_error(
+					error, ZION_ERROR, ZION_ERROR_FAILED,
+					"the pixel at %d,%d, outside the windows, is a window's "
+					"#%06x: they do not float",
+					OUTSIDE_X, OUTSIDE_Y, pixel);
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+/* A child process that only wakes up as often as the headless backend sends frame events: what
+ * the wakeups alone cost, for comparison with the compositors' idle CPU time. */
+static GPid start_ticker(void)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	int timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	const struct itimerspec period = {
+		.it_interval = { .tv_nsec = HEADLESS_FRAME_MS * 1000000L },
+		.it_value = { .tv_nsec = HEADLESS_FRAME_MS * 1000000L },
+	};
+	uint64_t expirations;
+	if (timer < 0 || timerfd_settime(timer, 0, &period, NULL) < 0)
+		_exit(1);
+	while (read(timer, &expirations, sizeof(expirations)) > 0)
+		;
+	_exit(1);
+}
+
+static void stop_ticker(GPid pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 static void roundtrip_all(ZtClient *clients[2])
@@ -150,7 +228,10 @@ static gboolean measure(BenchCompositor *compositor, gboolean sway, struct resul
 	/* Desktop 1 shows its two windows and nothing of desktop 2; desktop 2's are checked on the
 	 * first switch to it. */
 	ok = ok && wait_pixel(probe, FRONT, 0, SWITCH_TIMEOUT_MS, NULL, error) &&
-	     wait_pixel(probe, BACK, 0, SWITCH_TIMEOUT_MS, NULL, error);
+	     wait_pixel(probe, BACK, 0, SWITCH_TIMEOUT_MS, NULL, error) &&
+	     check_outside(probe, error);
+	if (ok)
+		keep_screenshot(compositor, results->name, 0);
 	if (ok && bench_compositor_frames(compositor) == 0) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
 			    "the frame counter saw no frame although windows are shown: is it "
@@ -164,13 +245,19 @@ static gboolean measure(BenchCompositor *compositor, gboolean sway, struct resul
 	}
 	if (ok) {
 		roundtrip_all(clients);
+		GPid ticker = sway ? 0 : start_ticker();
 		guint64 frames = bench_compositor_frames(compositor);
 		gint64 cpu = bench_compositor_cpu_us(compositor);
 		gint64 ticks = bench_compositor_cpu_ticks_us(compositor);
+		gint64 ticker_cpu = ticker > 0 ? bench_process_cpu_us(ticker) : 0;
 		g_usleep(IDLE_SECONDS * G_USEC_PER_SEC);
 		results->idle_frames = bench_compositor_frames(compositor) - frames;
 		results->idle_cpu_us = bench_compositor_cpu_us(compositor) - cpu;
 		results->idle_cpu_ticks_us = bench_compositor_cpu_ticks_us(compositor) - ticks;
+		if (ticker > 0) {
+			results->ticker_cpu_us = bench_process_cpu_us(ticker) - ticker_cpu;
+			stop_ticker(ticker);
+		}
 	}
 
 	g_autoptr(GRand) gaps = g_rand_new_with_seed(GAP_SEED);
@@ -187,6 +274,8 @@ static gboolean measure(BenchCompositor *compositor, gboolean sway, struct resul
 		ok = wait_pixel(probe, FRONT, desktop, SWITCH_TIMEOUT_MS, &latency, error);
 		if (ok)
 			g_array_append_val(results->latencies, latency);
+		if (ok && i == 0)
+			keep_screenshot(compositor, results->name, desktop);
 		if (ok && i < 2)
 			ok = wait_pixel(probe, BACK, desktop, SWITCH_TIMEOUT_MS, NULL, error);
 		if (!ok)
@@ -301,6 +390,9 @@ static void print_results(struct results *zion, struct results *sway)
 			       all[i]->idle_frames, all[i]->idle_cpu_us / 1000.0,
 			       all[i]->idle_cpu_ticks_us / 1000.0);
 	}
+	printf("(for comparison, a process doing nothing but wake up every %d ms, as the headless\n"
+	       "backend's frame timer does, took %.1f ms of CPU over the same %d s as zion's)\n",
+	       HEADLESS_FRAME_MS, zion->ticker_cpu_us / 1000.0, IDLE_SECONDS);
 
 	guint64 own = g_key_file_get_uint64(zion->stats, "frames", "committed", NULL);
 	printf("\nframes in zion-compositor's whole run: %" G_GUINT64_FORMAT
