@@ -25,11 +25,12 @@ struct bench_compositor {
 	GSubprocess *process;
 	GPid pid;
 	char *runtime_dir;
-	char *log_path;	  /* its stdout and stderr */
-	char *socket;	  /* the privileged Wayland socket */
-	char *ipc_socket; /* sway's */
-	char *stats_file; /* zion's */
-	guint64 *frames;  /* shared with the frame counter in the compositor */
+	char *log_path;	    /* its stdout and stderr */
+	char *socket;	    /* the privileged Wayland socket */
+	char *ipc_socket;   /* sway's */
+	char *stats_file;   /* zion's */
+	guint64 *frames;    /* shared with the frame counter in the compositor */
+	gboolean made_user; /* sway's user was made for this run: removed at the end */
 };
 
 /* A file holding one zeroed 64-bit counter, mapped here and by the compositor's preload. */
@@ -68,6 +69,13 @@ static const char *frame_counter_path(GError **error)
 
 static void compositor_free(BenchCompositor *compositor)
 {
+	if (compositor->made_user) {
+		const char *const argv[] = { "userdel", SWAY_USER, NULL };
+		g_autoptr(GError) error = NULL;
+		if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+				  NULL, NULL, &error))
+			g_printerr("userdel %s: %s\n", SWAY_USER, error->message);
+	}
 	if (compositor->frames)
 		munmap(compositor->frames, sizeof(guint64));
 	g_clear_object(&compositor->process);
@@ -78,6 +86,12 @@ static void compositor_free(BenchCompositor *compositor)
 	g_free(compositor->ipc_socket);
 	g_free(compositor->stats_file);
 	g_free(compositor);
+}
+
+static void kill_process(BenchCompositor *compositor)
+{
+	g_subprocess_force_exit(compositor->process);
+	g_subprocess_wait(compositor->process, NULL, NULL);
 }
 
 /* The last lines of the compositor's log, to say why it failed. */
@@ -174,17 +188,18 @@ BenchCompositor *bench_compositor_start_zion(const char *config, GError **error)
 	if (!spawn(compositor, argv, env, error) ||
 	    !wait_for_socket(compositor, &compositor->socket, NULL, error)) {
 		if (compositor->process)
-			g_subprocess_force_exit(compositor->process);
+			kill_process(compositor);
 		compositor_free(compositor);
 		return NULL;
 	}
 	return compositor;
 }
 
-/* The system user sway runs as when the benchmark runs as root; made if missing. */
-static struct passwd *sway_user(GError **error)
+/* The system user sway runs as when the benchmark runs as root; made if missing (*made). */
+static struct passwd *sway_user(gboolean *made, GError **error)
 {
 	struct passwd *user = getpwnam(SWAY_USER);
+	*made = FALSE;
 	if (user)
 		return user;
 	const char *const argv[] = { "useradd", "--system",	     "--no-create-home",
@@ -203,6 +218,7 @@ static struct passwd *sway_user(GError **error)
 			    output ? g_strchomp(output) : "");
 		return NULL;
 	}
+	*made = TRUE;
 	return user;
 }
 
@@ -242,8 +258,9 @@ BenchCompositor *bench_compositor_start_sway(const char *config, GError **error)
 	/* sway 1.7 refuses to run as root. */
 	uid_t uid = getuid();
 	gid_t gid = getgid();
+	gboolean made_user = FALSE;
 	if (uid == 0) {
-		struct passwd *user = sway_user(error);
+		struct passwd *user = sway_user(&made_user, error);
 		if (!user)
 			return NULL;
 		uid = user->pw_uid;
@@ -252,6 +269,7 @@ BenchCompositor *bench_compositor_start_sway(const char *config, GError **error)
 
 	BenchCompositor *compositor = g_new0(BenchCompositor, 1);
 	compositor->name = g_strdup("sway");
+	compositor->made_user = made_user;
 	compositor->runtime_dir = g_strdup(zt_temp_dir());
 	compositor->log_path = g_build_filename(compositor->runtime_dir, "log", NULL);
 	g_autofree char *frames_path = g_build_filename(compositor->runtime_dir, "frames", NULL);
@@ -289,14 +307,14 @@ BenchCompositor *bench_compositor_start_sway(const char *config, GError **error)
 	    !wait_for_socket(compositor, &compositor->socket, find_wayland_socket, error) ||
 	    !wait_for_socket(compositor, &compositor->ipc_socket, find_ipc_socket, error)) {
 		if (compositor->process)
-			g_subprocess_force_exit(compositor->process);
+			kill_process(compositor);
 		compositor_free(compositor);
 		return NULL;
 	}
 	return compositor;
 }
 
-GKeyFile *bench_compositor_stop(BenchCompositor *compositor, GError **error)
+GKeyFile *bench_compositor_stop(BenchCompositor *compositor, guint64 *frames, GError **error)
 {
 	g_subprocess_send_signal(compositor->process, SIGTERM);
 	for (int i = 0; i < 1000 && g_subprocess_get_identifier(compositor->process); i++)
@@ -305,7 +323,7 @@ GKeyFile *bench_compositor_stop(BenchCompositor *compositor, GError **error)
 	if (g_subprocess_get_identifier(compositor->process)) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
 			    "%s did not exit within 10 s of SIGTERM", compositor->name);
-		g_subprocess_force_exit(compositor->process);
+		kill_process(compositor);
 	} else if (g_subprocess_wait(compositor->process, NULL, error)) {
 		if (!g_subprocess_get_if_exited(compositor->process) ||
 		    g_subprocess_get_exit_status(compositor->process) != 0) {
@@ -320,6 +338,7 @@ GKeyFile *bench_compositor_stop(BenchCompositor *compositor, GError **error)
 				g_clear_pointer(&stats, g_key_file_unref);
 		}
 	}
+	*frames = bench_compositor_frames(compositor);
 	compositor_free(compositor);
 	return stats;
 }

@@ -16,8 +16,8 @@ BenchCompositor *bench_compositor_start_zion(const char *config, GError **error)
 BenchCompositor *bench_compositor_start_sway(const char *config, GError **error);
 
 /* Stops it with SIGTERM. For zion, returns the --stats-file it wrote at exit; for sway an empty
- * key file. NULL with error set if it did not exit cleanly. */
-GKeyFile *bench_compositor_stop(BenchCompositor *compositor, GError **error);
+ * key file. NULL with error set if it did not exit cleanly. *frames: all it committed. */
+GKeyFile *bench_compositor_stop(BenchCompositor *compositor, guint64 *frames, GError **error);
 
 /* Whether it still runs; if not, error says so with the end of its log. */
 gboolean bench_compositor_check_running(BenchCompositor *compositor, GError **error);

@@ -80,7 +80,7 @@ struct results {
 	/* zion-compositor only: the idle reference and what it says itself */
 	gint64 ticker_cpu_us;
 	GKeyFile *stats;
-	guint64 frames_counted; /* by the frame counter over the whole run */
+	guint64 frames_counted; /* by the frame counter, in the whole run */
 };
 
 static uint32_t rgb(int window, int desktop)
@@ -281,8 +281,7 @@ static gboolean measure(BenchCompositor *compositor, gboolean sway, struct resul
 		if (!ok)
 			g_prefix_error(error, "switch %d: ", i + 1);
 	}
-	results->frames_counted = bench_compositor_frames(compositor);
-	results->switch_frames = results->frames_counted - before_switches;
+	results->switch_frames = bench_compositor_frames(compositor) - before_switches;
 
 	for (int d = 0; d < 2; d++) {
 		for (int w = 0; w < 2; w++) {
@@ -303,7 +302,8 @@ static gboolean run(gboolean sway, struct results *results)
 	if (compositor) {
 		gboolean measured = measure(compositor, sway, results, &error);
 		g_autoptr(GError) stop_error = NULL;
-		results->stats = bench_compositor_stop(compositor, &stop_error);
+		results->stats =
+			bench_compositor_stop(compositor, &results->frames_counted, &stop_error);
 		if (measured && !results->stats)
 			g_propagate_error(&error, g_steal_pointer(&stop_error));
 	}
