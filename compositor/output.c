@@ -7,6 +7,7 @@
 #include <wlr/backend/multi.h>
 #include <wlr/backend/wayland.h>
 #include <wlr/backend/x11.h>
+#include <wlr/types/wlr_output_damage.h>
 #include <wlr/types/wlr_scene.h>
 
 #include "server.h"
@@ -19,8 +20,17 @@ static void handle_frame(struct wl_listener *listener, void *data)
 		wlr_scene_get_scene_output(output->server->scene, output->wlr_output);
 	if (!scene_output)
 		return;
-	if (wlr_scene_output_commit(scene_output))
-		zc_switch_stats_frame_committed(output->server->switch_stats);
+	/* Only when something changed or someone (screencopy, a frame callback) asked for a frame:
+	 * otherwise wlroots 0.15's wlr_scene_output_commit takes a buffer from the swapchain, binds
+	 * it to the renderer and rolls it all back, at every frame event, and the headless backend
+	 * sends those 60 times a second whether anything is committed or not. */
+	if (output->wlr_output->needs_frame ||
+	    pixman_region32_not_empty(&scene_output->damage->current)) {
+		/* Count what reached the output, not what wlroots merely accepted. */
+		uint32_t seq = output->wlr_output->commit_seq;
+		if (wlr_scene_output_commit(scene_output) && output->wlr_output->commit_seq != seq)
+			zc_switch_stats_frame_committed(output->server->switch_stats);
+	}
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	wlr_scene_output_send_frame_done(scene_output, &now);

@@ -9,6 +9,7 @@ struct zc_switch_stats {
 	char *path;
 	GArray *latencies;    /* of gint64, microseconds */
 	gint64 pending_since; /* 0: no switch waiting for a frame */
+	guint64 frames;	      /* committed, on any output */
 };
 
 struct zc_switch_stats *zc_switch_stats_create(const char *path)
@@ -26,6 +27,7 @@ void zc_switch_stats_begin(struct zc_switch_stats *stats)
 
 void zc_switch_stats_frame_committed(struct zc_switch_stats *stats)
 {
+	stats->frames++;
 	if (!stats->pending_since)
 		return;
 	gint64 latency = g_get_monotonic_time() - stats->pending_since;
@@ -63,10 +65,10 @@ struct zc_switch_summary zc_switch_stats_summary(const struct zc_switch_stats *s
 static void write_stats(struct zc_switch_stats *stats)
 {
 	struct zc_switch_summary summary = zc_switch_stats_summary(stats);
-	g_autofree char *text =
-		g_strdup_printf("[switch]\ncount=%u\np50_us=%" G_GINT64_FORMAT
-				"\np99_us=%" G_GINT64_FORMAT "\nmax_us=%" G_GINT64_FORMAT "\n",
-				summary.count, summary.p50_us, summary.p99_us, summary.max_us);
+	g_autofree char *text = g_strdup_printf(
+		"[switch]\ncount=%u\np50_us=%" G_GINT64_FORMAT "\np99_us=%" G_GINT64_FORMAT
+		"\nmax_us=%" G_GINT64_FORMAT "\n[frames]\ncommitted=%" G_GUINT64_FORMAT "\n",
+		summary.count, summary.p50_us, summary.p99_us, summary.max_us, stats->frames);
 	g_autoptr(GError) error = NULL;
 	if (!zion_write_file_atomic(stats->path, text, strlen(text), 0644, &error))
 		g_warning("cannot write the switch statistics: %s", error->message);

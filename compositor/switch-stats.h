@@ -1,7 +1,7 @@
 /*
  * Desktop switch latency: from the key press that asks for a desktop to the first frame committed
- * that shows it. Written as p50/p99 to the --stats-file when the compositor exits, and asked for
- * over D-Bus.
+ * that shows it; and how many frames were committed in all. Written (p50/p99, the frame count) to
+ * the --stats-file when the compositor exits, and asked for over D-Bus.
  */
 #pragma once
 
@@ -20,7 +20,7 @@ void zc_switch_stats_destroy(struct zc_switch_stats *stats);
 
 /* A switch was asked for now. */
 void zc_switch_stats_begin(struct zc_switch_stats *stats);
-/* An output committed a frame; the pending switch, if any, is now on screen. */
+/* An output committed a frame (a new buffer); the pending switch, if any, is now on screen. */
 void zc_switch_stats_frame_committed(struct zc_switch_stats *stats);
 
 /* The switches so far: how many, and their latency percentiles. */

@@ -3,6 +3,7 @@
 #   tools/dev.sh deps    install every Debian package the project needs (idempotent)
 #   tools/dev.sh build   configure and build into build/
 #   tools/dev.sh test    deps, build, every meson test suite, the unit suite under ASan/UBSan, the fuzzers
+#   tools/dev.sh bench   deps, build, the benchmarks (meson test --benchmark): switching and idle, beside sway
 #   tools/dev.sh demo    deps, build, and the main job: the example personas validated, stored, versioned
 #   tools/dev.sh format  check the C sources against .clang-format (format --fix rewrites them)
 set -eu
@@ -13,7 +14,7 @@ packages="
   libglib2.0-dev libfyaml-dev
   libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev
   libpango1.0-dev libdrm-dev fonts-dejavu-core dbus-daemon
-  grim wtype weston foot gtk-4-examples swaybg wlr-randr swayidle
+  grim wtype weston foot gtk-4-examples swaybg wlr-randr swayidle sway
 "
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }
@@ -106,6 +107,7 @@ case "${1:-}" in
   deps) deps ;;
   build) deps; build ;;
   test) test_all ;;
+  bench) deps; build; meson test -C build --benchmark ;;
   demo) demo ;;
   format) shift; format "$@" ;;
   *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -61,6 +61,8 @@ static void test_switch(void)
 	g_assert_cmpint(p50, >, 0);
 	gint64 p99 = g_key_file_get_int64(stats, "switch", "p99_us", NULL);
 	g_assert_cmpint(p99, >=, p50);
+	/* Each switch committed a frame, besides the ones that showed the windows. */
+	g_assert_cmpuint(g_key_file_get_uint64(stats, "frames", "committed", NULL), >, 2);
 	g_test_message("switch latency p50 %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us",
 		       p50, p99);
 }
