@@ -67,8 +67,7 @@ static void test_output_hotplug(void)
 
 	/* Unplugging the output the window was on brings it onto the small one that is left, where
 	 * it would otherwise be out of sight. */
-	g_autoptr(GVariant) removed =
-		call(bus, "RemoveOutput", g_variant_new("(s)", "HEADLESS-1"), "()");
+	g_variant_unref(call(bus, "RemoveOutput", g_variant_new("(s)", "HEADLESS-1"), "()"));
 	g_autofree char *after = list_outputs(bus);
 	g_assert_cmpstr(after, ==, "HEADLESS-2 320x240+0+0");
 	g_assert_cmphex(zt_compositor_wait_pixel(compositor, 160, 120, RED, "hotplug-2-removed"),
@@ -119,7 +118,7 @@ static void test_desktops_over_dbus(void)
 
 	g_autofree char *first = shown_desktop(bus);
 	g_assert_cmpstr(first, ==, "work");
-	g_autoptr(GVariant) shown = call(bus, "ShowDesktop", g_variant_new("(s)", "play"), "()");
+	g_variant_unref(call(bus, "ShowDesktop", g_variant_new("(s)", "play"), "()"));
 	g_autofree char *second = shown_desktop(bus);
 	g_assert_cmpstr(second, ==, "play");
 	g_autoptr(GError) unknown = zt_bus_call_error(bus, NAME, PATH, NAME, "ShowDesktop",
