@@ -2,7 +2,7 @@
 # Zion's developer entry point. Run as root on Debian 12.
 #   tools/dev.sh deps    install every Debian package the project needs (idempotent)
 #   tools/dev.sh build   configure and build into build/
-#   tools/dev.sh test    deps, build, every meson test suite, the unit suite under ASan/UBSan, the fuzzers
+#   tools/dev.sh test    deps, build, every meson test suite, unit and e2e under ASan/UBSan, the fuzzers
 #   tools/dev.sh bench   deps, build, the benchmarks (meson test --benchmark): switching and idle, beside sway
 #   tools/dev.sh demo    deps, build, and the main job: the example personas validated, stored, versioned
 #   tools/dev.sh format  check the C sources against .clang-format (format --fix rewrites them)
@@ -55,9 +55,11 @@ test_all() {
   build
   log "test: every suite"
   meson test -C build --print-errorlogs
-  log "test: unit suite under AddressSanitizer and UndefinedBehaviorSanitizer"
+  log "test: unit and e2e suites under AddressSanitizer and UndefinedBehaviorSanitizer"
   setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
-  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C build-asan --suite unit --print-errorlogs
+  LSAN_OPTIONS="suppressions=$PWD/tests/lsan-suppressions.txt" \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-asan --suite unit --suite e2e --print-errorlogs
   log "test: fuzzers (libFuzzer, clang)"
   CC=clang setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
   meson test -C build-fuzz --suite fuzz --print-errorlogs

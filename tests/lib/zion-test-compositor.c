@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include "zion-test-bus.h"
 #include "zion-test.h"
@@ -18,6 +19,20 @@ struct zt_compositor {
 	char *stats_file;
 	char **env;
 };
+
+/* Children die with the test, so a failed assertion never leaves a compositor or client running
+ * (meson would otherwise wait for them until its timeout). */
+static void die_with_parent(gpointer data)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocessLauncher *launcher_new(GSubprocessFlags flags)
+{
+	GSubprocessLauncher *launcher = g_subprocess_launcher_new(flags);
+	g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+	return launcher;
+}
 
 static char **compositor_env(const char *runtime_dir)
 {
@@ -52,8 +67,7 @@ ZtCompositor *zt_compositor_start(const char *config)
 	compositor->env = compositor_env(compositor->runtime_dir);
 
 	g_autofree char *program = compositor_path();
-	g_autoptr(GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+	g_autoptr(GSubprocessLauncher) launcher = launcher_new(G_SUBPROCESS_FLAGS_NONE);
 	g_subprocess_launcher_set_environ(launcher, compositor->env);
 	g_autoptr(GError) error = NULL;
 	/* ZION_TEST_WRAPPER runs the compositor under a tool, e.g. "valgrind --error-exitcode=1".
@@ -134,8 +148,7 @@ GSubprocess *zt_compositor_spawn(ZtCompositor *compositor, const char *socket,
 {
 	g_auto(GStrv) env =
 		g_environ_setenv(g_strdupv(compositor->env), "WAYLAND_DISPLAY", socket, TRUE);
-	g_autoptr(GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+	g_autoptr(GSubprocessLauncher) launcher = launcher_new(G_SUBPROCESS_FLAGS_NONE);
 	g_subprocess_launcher_set_environ(launcher, env);
 	g_autoptr(GError) error = NULL;
 	GSubprocess *process = g_subprocess_launcher_spawnv(launcher, argv, &error);
@@ -157,8 +170,7 @@ char *zt_compositor_run_output(ZtCompositor *compositor, const char *socket,
 {
 	g_auto(GStrv) env =
 		g_environ_setenv(g_strdupv(compositor->env), "WAYLAND_DISPLAY", socket, TRUE);
-	g_autoptr(GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+	g_autoptr(GSubprocessLauncher) launcher = launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 	g_subprocess_launcher_set_environ(launcher, env);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GSubprocess) process = g_subprocess_launcher_spawnv(launcher, argv, &error);
