@@ -1,4 +1,4 @@
-/* Desktops, their sockets, and which client belongs to which. */
+/* Desktops, their sockets and scene subtrees. */
 #include "desktop.h"
 
 #include <errno.h>
@@ -9,50 +9,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "dbus.h"
 #include "idle.h"
 #include "overlay.h"
 #include "server.h"
 #include "view.h"
 #include "zion-error.h"
-
-/* A client connected to a desktop's socket; freed with the client. */
-struct desktop_client {
-	struct zc_desktop *desktop;
-	struct wl_listener destroy;
-};
-
-/* Globals only the privileged socket may bind. */
-static const char *const privileged_interfaces[] = {
-	"zwlr_screencopy_manager_v1",
-	"zwp_virtual_keyboard_manager_v1",
-	"zwlr_virtual_pointer_manager_v1",
-	"zwlr_data_control_manager_v1",
-	"zwlr_layer_shell_v1",
-	"zwlr_output_manager_v1",
-	"zwlr_export_dmabuf_manager_v1",
-	"zwlr_gamma_control_manager_v1",
-	/* Idle timing tells when the user is away: for the session's own tools only. */
-	"org_kde_kwin_idle",
-	NULL,
-};
-
-static void handle_client_destroy(struct wl_listener *listener, void *data)
-{
-	struct desktop_client *tag = wl_container_of(listener, tag, destroy);
-	wl_list_remove(&tag->destroy.link);
-	g_free(tag);
-}
-
-struct zc_desktop *zc_client_desktop(struct wl_client *client)
-{
-	struct wl_listener *listener =
-		wl_client_get_destroy_listener(client, handle_client_destroy);
-	if (!listener)
-		return NULL;
-	struct desktop_client *tag = wl_container_of(listener, tag, destroy);
-	return tag->desktop;
-}
 
 static gboolean on_connection(gint fd, GIOCondition condition, gpointer data)
 {
@@ -63,16 +26,8 @@ static gboolean on_connection(gint fd, GIOCondition condition, gpointer data)
 			g_warning("desktop %s: accept: %s", desktop->name, g_strerror(errno));
 		return G_SOURCE_CONTINUE;
 	}
-	struct wl_client *client = wl_client_create(desktop->server->display, client_fd);
-	if (!client) {
+	if (!zc_client_create(desktop->server, client_fd, ZC_CLIENT_DESKTOP, desktop, NULL))
 		g_warning("desktop %s: cannot create a client", desktop->name);
-		close(client_fd);
-		return G_SOURCE_CONTINUE;
-	}
-	struct desktop_client *tag = g_new0(struct desktop_client, 1);
-	tag->desktop = desktop;
-	tag->destroy.notify = handle_client_destroy;
-	wl_client_add_destroy_listener(client, &tag->destroy);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -183,18 +138,4 @@ void zc_desktop_show(struct zc_desktop *desktop)
 		return;
 	}
 	wlr_seat_keyboard_notify_clear_focus(server->seat);
-}
-
-static bool filter_global(const struct wl_client *client, const struct wl_global *global,
-			  void *data)
-{
-	if (!zc_client_desktop((struct wl_client *)client))
-		return true;
-	const char *name = wl_global_get_interface(global)->name;
-	return !g_strv_contains(privileged_interfaces, name);
-}
-
-void zc_desktop_install_global_filter(struct zc_server *server)
-{
-	wl_display_set_global_filter(server->display, filter_global, server);
 }

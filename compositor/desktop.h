@@ -31,9 +31,3 @@ void zc_desktop_destroy(struct zc_desktop *desktop);
 
 /* Shows desktop on every output and gives it the keyboard focus it had. */
 void zc_desktop_show(struct zc_desktop *desktop);
-
-/* The desktop a client belongs to, or NULL for clients of the privileged socket. */
-struct zc_desktop *zc_client_desktop(struct wl_client *client);
-
-/* Hides privileged globals (screencopy, virtual input, data control...) from desktop clients. */
-void zc_desktop_install_global_filter(struct zc_server *server);

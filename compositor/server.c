@@ -17,6 +17,7 @@
 #include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/types/wlr_xdg_output_v1.h>
 
+#include "client.h"
 #include "dbus.h"
 #include "desktop.h"
 #include "event-source.h"
@@ -26,6 +27,7 @@
 #include "output.h"
 #include "output-management.h"
 #include "overlay.h"
+#include "security-context.h"
 #include "view.h"
 #include "zion-error.h"
 
@@ -91,6 +93,7 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	server->layer_shell = zc_layer_shell_create(server);
 	server->output_management = zc_output_management_create(server);
 	server->idle = zc_idle_create(server);
+	server->security_context = zc_security_context_create(server);
 	return TRUE;
 }
 
@@ -150,7 +153,7 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 		zc_server_destroy(server);
 		return NULL;
 	}
-	zc_desktop_install_global_filter(server);
+	zc_client_install_global_filter(server);
 
 	server->new_output.notify = zc_output_handle_new;
 	wl_signal_add(&server->backend->events.new_output, &server->new_output);
@@ -212,6 +215,7 @@ void zc_server_destroy(struct zc_server *server)
 	if (server->display)
 		wl_display_destroy_clients(server->display);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
+	g_clear_pointer(&server->security_context, zc_security_context_destroy);
 	g_clear_pointer(&server->idle, zc_idle_destroy);
 	g_clear_pointer(&server->output_management, zc_output_management_destroy);
 	g_clear_pointer(&server->layer_shell, zc_layer_shell_destroy);

@@ -5,6 +5,7 @@
 
 #include <wlr/types/wlr_xdg_activation_v1.h>
 
+#include "client.h"
 #include "desktop.h"
 #include "layer-shell.h"
 #include "server.h"
