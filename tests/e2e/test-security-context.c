@@ -1,0 +1,309 @@
+/*
+ * zion-compositor end to end, headless: sandbox sockets made with wp_security_context_manager_v1,
+ * as Flatpak makes them. Both the privileged socket and a desktop's can make one; its clients see
+ * fewer globals than desktop clients, and their windows go to the creator's desktop (or, for a
+ * privileged creator, to the desktop shown when they connect). Closing close_fd ends the socket;
+ * dead sandbox clients, departed creators and protocol errors harm nobody else.
+ */
+#include <gio/gio.h>
+#include <unistd.h>
+#include <wayland-client.h>
+
+#include "security-context-v1-client-protocol.h"
+#include "zion-test-client.h"
+#include "zion-test-compositor.h"
+#include "zion-test-security-context.h"
+
+/* Without the name overlay, which would cover the middle of the screen after each switch. */
+#define TWO_DESKTOPS                                                                               \
+	"[compositor]\noverlay-ms=0\n[desktop work]\ncolor=#3584e4\n[desktop "                     \
+	"play]\ncolor=#e01b24\n"
+/* The middle of the headless output (1280×720), where windows open. */
+#define CX 640
+#define CY 360
+#define RED 0xff0000
+#define BLUE 0x0000ff
+#define GREEN 0x00ff00
+#define BLACK 0x000000
+
+#define ENGINE "org.zion.test"
+#define APP_ID "org.example.Viewer"
+
+static const char *const super_1[] = { "-M", "logo", "1", "-m", "logo", NULL };
+static const char *const super_2[] = { "-M", "logo", "2", "-m", "logo", NULL };
+
+/* What only the session's tools get, and what a sandboxed app must not have either. */
+static const char *const hidden_from_sandboxes[] = {
+	"wp_security_context_manager_v1",
+	"zwlr_screencopy_manager_v1",
+	"zwp_virtual_keyboard_manager_v1",
+	"zwlr_data_control_manager_v1",
+	"zwlr_layer_shell_v1",
+	"zwlr_output_manager_v1",
+	"org_kde_kwin_idle",
+	"zwp_primary_selection_device_manager_v1",
+	"zwp_idle_inhibit_manager_v1",
+	"xdg_activation_v1",
+};
+/* What a desktop client has and a sandboxed app loses. */
+static const char *const desktop_not_sandbox[] = {
+	"wp_security_context_manager_v1",
+	"zwp_primary_selection_device_manager_v1",
+	"zwp_idle_inhibit_manager_v1",
+	"xdg_activation_v1",
+};
+/* What any app needs. */
+static const char *const ordinary[] = {
+	"wl_compositor", "wl_shm", "xdg_wm_base", "wl_seat", "wl_output", "wl_data_device_manager",
+};
+
+static ZtClient *connect_desktop(ZtCompositor *compositor, const char *desktop)
+{
+	g_autofree char *socket = zt_compositor_desktop_socket(compositor, desktop);
+	return zt_client_connect(socket);
+}
+
+static ZtSecurityContext *sandbox_socket(ZtClient *creator, const char *instance_id)
+{
+	ZtSecurityContext *context = zt_security_context_new(creator);
+	zt_security_context_commit(context, ENGINE, APP_ID, instance_id);
+	return context;
+}
+
+static void assert_sandbox_globals(ZtClient *sandboxed)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(hidden_from_sandboxes); i++) {
+		if (zt_client_has_global(sandboxed, hidden_from_sandboxes[i]))
+			g_error("a sandbox client sees %s", hidden_from_sandboxes[i]);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(ordinary); i++)
+		g_assert_true(zt_client_has_global(sandboxed, ordinary[i]));
+}
+
+/* The privileged socket and a desktop's can each make a sandbox socket; its clients lack what
+ * both creators have. */
+static void test_globals(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) shell = zt_client_connect(zt_compositor_socket(compositor));
+	g_autoptr(ZtClient) desktop = connect_desktop(compositor, "work");
+	for (gsize i = 0; i < G_N_ELEMENTS(hidden_from_sandboxes); i++)
+		g_assert_true(zt_client_has_global(shell, hidden_from_sandboxes[i]));
+	for (gsize i = 0; i < G_N_ELEMENTS(desktop_not_sandbox); i++)
+		g_assert_true(zt_client_has_global(desktop, desktop_not_sandbox[i]));
+
+	ZtClient *creators[] = { shell, desktop };
+	for (gsize i = 0; i < G_N_ELEMENTS(creators); i++) {
+		ZtSecurityContext *context = sandbox_socket(creators[i], "globals");
+		const char *path = zt_security_context_socket(context);
+		g_autoptr(ZtClient) sandboxed = zt_client_connect(path);
+		assert_sandbox_globals(sandboxed);
+		/* Real tools on the sandbox socket find nothing to work with. */
+		const char *const grim[] = { "grim", "/dev/null", NULL };
+		g_assert_cmpint(zt_compositor_run(compositor, path, grim), !=, 0);
+		const char *const wtype[] = { "wtype", "x", NULL };
+		g_assert_cmpint(zt_compositor_run(compositor, path, wtype), !=, 0);
+		zt_security_context_free(context);
+	}
+	zt_compositor_stop(compositor);
+}
+
+/* A desktop's sandbox clients open their windows on that desktop, whichever is shown; a
+ * privileged creator's on the desktop shown when they connect. */
+static void test_windows_on_desktops(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) play = connect_desktop(compositor, "play");
+	g_autoptr(ZtClient) shell = zt_client_connect(zt_compositor_socket(compositor));
+
+	/* Made by play while work is shown: the window goes to play. */
+	ZtSecurityContext *of_play = sandbox_socket(play, "of-play");
+	g_autoptr(ZtClient) app = zt_client_connect(zt_security_context_socket(of_play));
+	ZtWindow *red = zt_window_open(app, 400, 300, 0xffff0000);
+	zt_compositor_type(compositor, super_2);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, RED, "sandbox-1-play"), ==,
+			RED);
+	zt_compositor_type(compositor, super_1);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLACK, "sandbox-2-work"), ==,
+			BLACK);
+
+	/* Made by the shell while work is shown, connected to while play is: the window goes to
+	 * play, over the red one. */
+	ZtSecurityContext *of_shell = sandbox_socket(shell, "of-shell");
+	zt_compositor_type(compositor, super_2);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, RED, "sandbox-3-play"), ==,
+			RED);
+	g_autoptr(ZtClient) other = zt_client_connect(zt_security_context_socket(of_shell));
+	ZtWindow *blue = zt_window_open(other, 400, 300, 0xff0000ff);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLUE, "sandbox-4-play"), ==,
+			BLUE);
+	zt_compositor_type(compositor, super_1);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLACK, "sandbox-5-work"), ==,
+			BLACK);
+
+	zt_window_destroy(red);
+	zt_window_destroy(blue);
+	zt_security_context_free(of_play);
+	zt_security_context_free(of_shell);
+	zt_compositor_stop(compositor);
+}
+
+/* Tries to connect until the socket refuses; returns whether it did within a few seconds. */
+static gboolean refused_soon(const char *path)
+{
+	for (int i = 0; i < 500; i++) {
+		struct wl_display *display = wl_display_connect(path);
+		if (!display)
+			return TRUE;
+		wl_display_disconnect(display);
+		g_usleep(10000);
+	}
+	return FALSE;
+}
+
+/* Once the engine closes its end of close_fd, the socket takes no one new; who is connected
+ * stays. */
+static void test_close_fd(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
+	ZtSecurityContext *context = sandbox_socket(work, "closing");
+	const char *path = zt_security_context_socket(context);
+	g_autoptr(ZtClient) app = zt_client_connect(path);
+
+	zt_security_context_close(context);
+	g_assert_true(refused_soon(path));
+	ZtWindow *green = zt_window_open(app, 400, 300, 0xff00ff00);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, GREEN, "closed-socket-app"),
+			==, GREEN);
+	zt_window_destroy(green);
+	zt_security_context_free(context);
+	zt_compositor_stop(compositor);
+}
+
+/* The socket outlives its creator, as the protocol asks; a context dropped before its commit
+ * takes its socket with it; sandbox clients killed while drawing leave the compositor well. */
+static void test_creator_gone_and_crashes(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	ZtClient *creator = connect_desktop(compositor, "work");
+	ZtSecurityContext *context = sandbox_socket(creator, "orphan");
+	ZtSecurityContext *uncommitted = zt_security_context_new(creator);
+	g_autofree char *path = g_strdup(zt_security_context_socket(context));
+	g_autofree char *uncommitted_path = g_strdup(zt_security_context_socket(uncommitted));
+	int close_fd = zt_security_context_steal_close_fd(context);
+	zt_security_context_free(uncommitted);
+	zt_security_context_free(context);
+	zt_client_free(creator);
+
+	g_assert_true(refused_soon(uncommitted_path));
+	g_autoptr(ZtClient) app = zt_client_connect(path);
+	ZtWindow *red = zt_window_open(app, 400, 300, 0xffff0000);
+
+	const char *const shm[] = { "weston-simple-shm", NULL };
+	for (int i = 0; i < 3; i++) {
+		g_autoptr(GSubprocess) crasher = zt_compositor_spawn(compositor, path, shm);
+		g_usleep(50000 + 30000 * i);
+		g_subprocess_force_exit(crasher);
+		g_subprocess_wait(crasher, NULL, NULL);
+	}
+	g_assert_true(zt_compositor_alive(compositor));
+	zt_client_roundtrip(app);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, RED, "orphan-app"), ==, RED);
+	zt_window_destroy(red);
+
+	/* The creator is gone, but whoever holds the pipe's write end still ends the socket. */
+	close(close_fd);
+	g_assert_true(refused_soon(path));
+	zt_compositor_stop(compositor);
+}
+
+static void assert_protocol_error(ZtClient *client, const char *interface, uint32_t code)
+{
+	g_assert_cmpint(wl_display_roundtrip(zt_client_display(client)), <, 0);
+	const char *failed = NULL;
+	uint32_t failed_code = 0;
+	g_assert_true(zt_client_protocol_error(client, &failed, &failed_code));
+	g_assert_cmpstr(failed, ==, interface);
+	g_assert_cmpuint(failed_code, ==, code);
+}
+
+/* Each misuse the protocol names ends the offender's connection with that error, and only
+ * its. */
+static void test_protocol_errors(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) bystander = connect_desktop(compositor, "work");
+	ZtWindow *blue = zt_window_open(bystander, 400, 300, 0xff0000ff);
+
+	/* The same metadata twice. */
+	ZtClient *client = connect_desktop(compositor, "work");
+	ZtSecurityContext *context = zt_security_context_new(client);
+	wp_security_context_v1_set_app_id(zt_security_context_object(context), APP_ID);
+	wp_security_context_v1_set_app_id(zt_security_context_object(context), APP_ID);
+	assert_protocol_error(client, "wp_security_context_v1",
+			      WP_SECURITY_CONTEXT_V1_ERROR_ALREADY_SET);
+	zt_security_context_free(context);
+	zt_client_free(client);
+
+	/* Two commits; the first one stands, and outlives its dead creator. */
+	client = connect_desktop(compositor, "work");
+	context = zt_security_context_new(client);
+	wp_security_context_v1_commit(zt_security_context_object(context));
+	wp_security_context_v1_commit(zt_security_context_object(context));
+	assert_protocol_error(client, "wp_security_context_v1",
+			      WP_SECURITY_CONTEXT_V1_ERROR_ALREADY_USED);
+	g_autoptr(ZtClient) app = zt_client_connect(zt_security_context_socket(context));
+	g_assert_false(zt_client_has_global(app, "wp_security_context_manager_v1"));
+	zt_security_context_free(context);
+	zt_client_free(client);
+
+	/* Metadata after the commit. */
+	client = connect_desktop(compositor, "work");
+	context = zt_security_context_new(client);
+	wp_security_context_v1_commit(zt_security_context_object(context));
+	wp_security_context_v1_set_instance_id(zt_security_context_object(context), "late");
+	assert_protocol_error(client, "wp_security_context_v1",
+			      WP_SECURITY_CONTEXT_V1_ERROR_ALREADY_USED);
+	zt_security_context_free(context);
+	zt_client_free(client);
+
+	/* An app id that is not UTF-8. */
+	client = connect_desktop(compositor, "work");
+	context = zt_security_context_new(client);
+	wp_security_context_v1_set_app_id(zt_security_context_object(context), "org.\xff\xfe");
+	assert_protocol_error(client, "wp_security_context_v1",
+			      WP_SECURITY_CONTEXT_V1_ERROR_INVALID_METADATA);
+	zt_security_context_free(context);
+	zt_client_free(client);
+
+	/* A pipe where the listening socket should be. */
+	client = connect_desktop(compositor, "work");
+	int pipe_fds[2];
+	g_assert_cmpint(pipe(pipe_fds), ==, 0);
+	close(pipe_fds[1]);
+	context = zt_security_context_new_for_fd(client, pipe_fds[0]);
+	assert_protocol_error(client, "wp_security_context_manager_v1",
+			      WP_SECURITY_CONTEXT_MANAGER_V1_ERROR_INVALID_LISTEN_FD);
+	zt_security_context_free(context);
+	zt_client_free(client);
+
+	g_assert_true(zt_compositor_alive(compositor));
+	zt_client_roundtrip(bystander);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLUE, "errors-bystander"), ==,
+			BLUE);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/security-context/globals", test_globals);
+	g_test_add_func("/security-context/windows-on-desktops", test_windows_on_desktops);
+	g_test_add_func("/security-context/close-fd", test_close_fd);
+	g_test_add_func("/security-context/creator-gone-and-crashes",
+			test_creator_gone_and_crashes);
+	g_test_add_func("/security-context/protocol-errors", test_protocol_errors);
+	return g_test_run();
+}

@@ -1,0 +1,49 @@
+/*
+ * Sandbox sockets for the Wayland test client, made as a sandbox engine (Flatpak) makes them:
+ * a listening Unix socket and the read end of a pipe handed to the compositor with
+ * wp_security_context_manager_v1, then the metadata and a commit. Closing the pipe's write end
+ * tells the compositor to stop listening.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "zion-test-client.h"
+
+struct wp_security_context_v1;
+typedef struct zt_security_context ZtSecurityContext;
+
+/* Binds the manager, makes a listening socket in a new temporary directory and a pipe, and sends
+ * create_listener with them; the engine's own copy of the listening socket is closed, as Flatpak
+ * does, so that only the compositor listens. Nothing is committed yet. */
+ZtSecurityContext *zt_security_context_new(ZtClient *client);
+/* The same with a listen_fd of the test's choosing (to see the compositor refuse one that is not a
+ * listening socket), which is closed; there is no socket path. */
+ZtSecurityContext *zt_security_context_new_for_fd(ZtClient *client, int listen_fd);
+
+/* Sets what is not NULL, commits, and waits until the compositor has seen it. */
+void zt_security_context_commit(ZtSecurityContext *context, const char *engine, const char *app_id,
+				const char *instance_id);
+
+/* The socket's path, for zt_client_connect. */
+const char *zt_security_context_socket(ZtSecurityContext *context);
+
+/* The protocol object, for requests a test sends on its own (protocol errors). */
+struct wp_security_context_v1 *zt_security_context_object(ZtSecurityContext *context);
+
+/* Closes the pipe's write end: the compositor stops listening on the socket. */
+void zt_security_context_close(ZtSecurityContext *context);
+
+/* The pipe's write end, for the caller to close (after the client that made the context is
+ * gone, say). */
+int zt_security_context_steal_close_fd(ZtSecurityContext *context);
+
+/* Destroys the objects (unless the client's connection is dead) and closes what is still open;
+ * the socket file stays until the temporary directory goes, so a test can see it refuse
+ * connections. The client must still exist. */
+void zt_security_context_free(ZtSecurityContext *context);
+
+/* Whether the client's connection died of a protocol error; if so, which interface sent it and
+ * its code. */
+gboolean zt_client_protocol_error(ZtClient *client, const char **interface, uint32_t *code);
