@@ -6,6 +6,8 @@
 #include <wlr/types/wlr_seat.h>
 #include <xkbcommon/xkbcommon.h>
 
+#include "clipboard.h"
+#include "clipboard-transfer.h"
 #include "idle.h"
 #include "keybindings.h"
 #include "server.h"
@@ -26,6 +28,8 @@ static void handle_key(struct wl_listener *listener, void *data)
 	struct wlr_event_keyboard_key *event = data;
 	struct wlr_keyboard *wlr_keyboard = keyboard->device->keyboard;
 	zc_idle_notify_activity(server);
+	if (zc_clipboard_transfer_handle_key(server->clipboard->transfer, wlr_keyboard, event))
+		return;
 
 	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		/* libinput keycodes are evdev codes; XKB's are 8 higher. */
