@@ -278,6 +278,7 @@ static void test_wl_clipboard(void)
 	g_autofree char *selected =
 		zt_compositor_run_output(compositor, socket, paste_primary, &status);
 	g_assert_cmpint(status, !=, 0);
+	g_assert_cmpstr(selected, ==, "");
 
 	g_subprocess_force_exit(copy);
 	g_subprocess_force_exit(primary);
