@@ -23,6 +23,8 @@ static const char *const default_bindings[][2] = {
 	{ "Super+Shift+Tab", "previous-window" },
 	{ "Super+Q", "close" },
 	{ "Super+Return", "terminal" },
+	{ "Super+Shift+C", "clipboard-copy" },
+	{ "Super+Shift+V", "clipboard-paste" },
 	{ "Super+Shift+E", "exit" },
 };
 
@@ -45,6 +47,8 @@ static const struct {
 	{ "previous-window", ZC_ACTION_PREVIOUS_WINDOW },
 	{ "close", ZC_ACTION_CLOSE },
 	{ "terminal", ZC_ACTION_TERMINAL },
+	{ "clipboard-copy", ZC_ACTION_CLIPBOARD_COPY },
+	{ "clipboard-paste", ZC_ACTION_CLIPBOARD_PASTE },
 	{ "exit", ZC_ACTION_EXIT },
 };
 
@@ -181,7 +185,7 @@ static gboolean parse_binding(const char *keys, const char *action, struct zc_bi
 	g_set_error(
 		error, ZION_ERROR, ZION_ERROR_INVALID,
 		"unknown action '%s' (desktop N, next-window, previous-window, close, terminal, "
-		"exit)",
+		"clipboard-copy, clipboard-paste, exit)",
 		action);
 	return FALSE;
 }

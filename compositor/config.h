@@ -3,7 +3,8 @@
  *
  *   [compositor]     terminal=foot  xkb-layout=us  xkb-options=  overlay-ms=600
  *   [desktop NAME]   color=#3584e4  (one group per desktop, in the order of Super+1, Super+2...)
- *   [bindings]       Super+1=desktop 1  Super+Return=terminal  ... (defaults in config.c)
+ *   [bindings]       Super+1=desktop 1  Super+Return=terminal  Super+Shift+C=clipboard-copy  ...
+ *                    (defaults in config.c)
  */
 #pragma once
 
@@ -16,6 +17,8 @@ enum zc_action_kind {
 	ZC_ACTION_PREVIOUS_WINDOW,
 	ZC_ACTION_CLOSE,
 	ZC_ACTION_TERMINAL,
+	ZC_ACTION_CLIPBOARD_COPY,  /* the shown desktop's selection to the transfer slot */
+	ZC_ACTION_CLIPBOARD_PASTE, /* the transfer slot to the shown desktop, once confirmed */
 	ZC_ACTION_EXIT,
 };
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "clipboard.h"
 #include "dbus.h"
 #include "idle.h"
 #include "overlay.h"
@@ -130,6 +131,7 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	zc_dbus_desktop_shown(server->dbus, desktop->name);
 	g_debug("showing desktop %s", desktop->name);
 	zc_idle_update_inhibit(server);
+	zc_clipboard_desktop_shown(server->clipboard);
 
 	struct zc_view *view;
 	wl_list_for_each(view, &desktop->views, link)

@@ -1,6 +1,8 @@
 /* The actions behind the key bindings. */
 #include "keybindings.h"
 
+#include "clipboard.h"
+#include "clipboard-transfer.h"
 #include "desktop.h"
 #include "server.h"
 #include "view.h"
@@ -38,6 +40,12 @@ static void run(struct zc_server *server, const struct zc_binding *binding)
 		break;
 	case ZC_ACTION_TERMINAL:
 		run_terminal(server);
+		break;
+	case ZC_ACTION_CLIPBOARD_COPY:
+		zc_clipboard_transfer_copy(server->clipboard->transfer);
+		break;
+	case ZC_ACTION_CLIPBOARD_PASTE:
+		zc_clipboard_transfer_paste(server->clipboard->transfer);
 		break;
 	case ZC_ACTION_EXIT:
 		zc_server_quit(server);

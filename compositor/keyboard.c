@@ -6,6 +6,8 @@
 #include <wlr/types/wlr_seat.h>
 #include <xkbcommon/xkbcommon.h>
 
+#include "clipboard.h"
+#include "clipboard-transfer.h"
 #include "idle.h"
 #include "keybindings.h"
 #include "server.h"
@@ -26,6 +28,8 @@ static void handle_key(struct wl_listener *listener, void *data)
 	struct wlr_event_keyboard_key *event = data;
 	struct wlr_keyboard *wlr_keyboard = keyboard->device->keyboard;
 	zc_idle_notify_activity(server);
+	if (zc_clipboard_transfer_handle_key(server->clipboard->transfer, wlr_keyboard, event))
+		return;
 
 	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		/* libinput keycodes are evdev codes; XKB's are 8 higher. */
@@ -48,6 +52,20 @@ static void handle_key(struct wl_listener *listener, void *data)
 static void handle_destroy(struct wl_listener *listener, void *data)
 {
 	struct zc_keyboard *keyboard = wl_container_of(listener, keyboard, destroy);
+	/* The seat keeps a keyboard while there is one (a virtual keyboard that typed and went
+	 * leaves the others), so that clients asking for a keyboard get a keymap: wl-clipboard
+	 * waits for one. */
+	struct wlr_seat *seat = keyboard->server->seat;
+	if (wlr_seat_get_keyboard(seat) == keyboard->device->keyboard) {
+		struct zc_keyboard *other;
+		wl_list_for_each(other, &keyboard->server->keyboards, link)
+		{
+			if (other != keyboard && other->device->keyboard->keymap) {
+				wlr_seat_set_keyboard(seat, other->device);
+				break;
+			}
+		}
+	}
 	wl_list_remove(&keyboard->modifiers.link);
 	wl_list_remove(&keyboard->key.link);
 	wl_list_remove(&keyboard->destroy.link);

@@ -1,5 +1,6 @@
 /* zion-compositor: options, configuration, and the server's life. */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <wlr/util/log.h>
@@ -8,9 +9,16 @@
 #include "log.h"
 #include "server.h"
 
+static void on_sigpipe(int signal)
+{
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* Writing a pasted clipboard to a reader that went away must fail with EPIPE, not end the
+	 * compositor. A handler, unlike SIG_IGN, does not pass on to the programs it starts. */
+	sigaction(SIGPIPE, &(struct sigaction){ .sa_handler = on_sigpipe }, NULL);
 	g_autofree char *config_path = NULL;
 	g_autofree char *socket_name = NULL;
 	g_autofree char *stats_file = NULL;

@@ -18,6 +18,7 @@
 #include <wlr/types/wlr_xdg_output_v1.h>
 
 #include "client.h"
+#include "clipboard.h"
 #include "dbus.h"
 #include "desktop.h"
 #include "event-source.h"
@@ -90,6 +91,7 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	server->new_xdg_surface.notify = zc_view_handle_new_xdg_surface;
 	wl_signal_add(&server->xdg_shell->events.new_surface, &server->new_xdg_surface);
 	server->seat = wlr_seat_create(display, "seat0");
+	server->clipboard = zc_clipboard_create(server);
 	server->layer_shell = zc_layer_shell_create(server);
 	server->output_management = zc_output_management_create(server);
 	server->idle = zc_idle_create(server);
@@ -214,6 +216,7 @@ void zc_server_destroy(struct zc_server *server)
 	zc_overlay_clear(server);
 	if (server->display)
 		wl_display_destroy_clients(server->display);
+	g_clear_pointer(&server->clipboard, zc_clipboard_destroy);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
 	g_clear_pointer(&server->security_context, zc_security_context_destroy);
 	g_clear_pointer(&server->idle, zc_idle_destroy);

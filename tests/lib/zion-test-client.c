@@ -17,7 +17,10 @@ struct zt_client {
 	struct wl_compositor *compositor;
 	struct wl_shm *shm;
 	struct xdg_wm_base *wm_base;
-	GPtrArray *globals; /* interface names */
+	struct wl_seat *seat;
+	struct wl_keyboard *keyboard; /* once the seat has one */
+	uint32_t keyboard_serial;     /* of the last wl_keyboard.enter */
+	GPtrArray *globals;	      /* interface names */
 };
 
 struct zt_window {
@@ -34,6 +37,66 @@ struct zt_window {
 	gboolean close_requested;
 };
 
+static void handle_keymap(void *data, struct wl_keyboard *keyboard, uint32_t format, int32_t fd,
+			  uint32_t size)
+{
+	close(fd);
+}
+
+static void handle_enter(void *data, struct wl_keyboard *keyboard, uint32_t serial,
+			 struct wl_surface *surface, struct wl_array *keys)
+{
+	ZtClient *client = data;
+	client->keyboard_serial = serial;
+}
+
+static void handle_leave(void *data, struct wl_keyboard *keyboard, uint32_t serial,
+			 struct wl_surface *surface)
+{
+}
+
+static void handle_key(void *data, struct wl_keyboard *keyboard, uint32_t serial, uint32_t time,
+		       uint32_t key, uint32_t state)
+{
+}
+
+static void handle_modifiers(void *data, struct wl_keyboard *keyboard, uint32_t serial,
+			     uint32_t depressed, uint32_t latched, uint32_t locked, uint32_t group)
+{
+}
+
+static void handle_repeat_info(void *data, struct wl_keyboard *keyboard, int32_t rate,
+			       int32_t delay)
+{
+}
+
+static const struct wl_keyboard_listener keyboard_listener = {
+	.keymap = handle_keymap,
+	.enter = handle_enter,
+	.leave = handle_leave,
+	.key = handle_key,
+	.modifiers = handle_modifiers,
+	.repeat_info = handle_repeat_info,
+};
+
+static void handle_capabilities(void *data, struct wl_seat *seat, uint32_t capabilities)
+{
+	ZtClient *client = data;
+	if ((capabilities & WL_SEAT_CAPABILITY_KEYBOARD) && !client->keyboard) {
+		client->keyboard = wl_seat_get_keyboard(seat);
+		wl_keyboard_add_listener(client->keyboard, &keyboard_listener, client);
+	}
+}
+
+static void handle_seat_name(void *data, struct wl_seat *seat, const char *name)
+{
+}
+
+static const struct wl_seat_listener seat_listener = {
+	.capabilities = handle_capabilities,
+	.name = handle_seat_name,
+};
+
 static void handle_global(void *data, struct wl_registry *registry, uint32_t name,
 			  const char *interface, uint32_t version)
 {
@@ -45,6 +108,10 @@ static void handle_global(void *data, struct wl_registry *registry, uint32_t nam
 		client->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
 	else if (strcmp(interface, xdg_wm_base_interface.name) == 0)
 		client->wm_base = wl_registry_bind(registry, name, &xdg_wm_base_interface, 1);
+	else if (strcmp(interface, wl_seat_interface.name) == 0 && !client->seat) {
+		client->seat = wl_registry_bind(registry, name, &wl_seat_interface, 5);
+		wl_seat_add_listener(client->seat, &seat_listener, client);
+	}
 }
 
 static void handle_global_remove(void *data, struct wl_registry *registry, uint32_t name)
@@ -71,6 +138,8 @@ ZtClient *zt_client_connect(const char *socket)
 	client->globals = g_ptr_array_new_with_free_func(g_free);
 	client->registry = wl_display_get_registry(client->display);
 	wl_registry_add_listener(client->registry, &registry_listener, client);
+	/* The globals, then the seat's capabilities. */
+	zt_client_roundtrip(client);
 	zt_client_roundtrip(client);
 	g_assert_nonnull(client->compositor);
 	g_assert_nonnull(client->shm);
@@ -84,6 +153,10 @@ void zt_client_free(ZtClient *client)
 	if (!client)
 		return;
 	xdg_wm_base_destroy(client->wm_base);
+	if (client->keyboard)
+		wl_keyboard_release(client->keyboard);
+	if (client->seat)
+		wl_seat_release(client->seat);
 	wl_shm_destroy(client->shm);
 	wl_compositor_destroy(client->compositor);
 	wl_registry_destroy(client->registry);
@@ -248,4 +321,15 @@ struct wl_display *zt_client_display(ZtClient *client)
 struct wl_surface *zt_window_surface(ZtWindow *window)
 {
 	return window->surface;
+}
+
+struct wl_seat *zt_client_seat(ZtClient *client)
+{
+	g_assert_nonnull(client->seat);
+	return client->seat;
+}
+
+uint32_t zt_client_keyboard_serial(ZtClient *client)
+{
+	return client->keyboard_serial;
 }

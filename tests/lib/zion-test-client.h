@@ -40,5 +40,9 @@ void zt_window_configured_size(ZtWindow *window, int *width, int *height);
 /* For protocol extensions in other files of the test library (zion-test-idle.h...). */
 struct wl_display *zt_client_display(ZtClient *client);
 struct wl_surface *zt_window_surface(ZtWindow *window);
+/* The client's wl_seat, and the serial of the last keyboard enter (0: none yet; the seat has a
+ * keyboard once one was plugged in, e.g. by zt_compositor_type). */
+struct wl_seat *zt_client_seat(ZtClient *client);
+uint32_t zt_client_keyboard_serial(ZtClient *client);
 /* A width×height wl_shm buffer filled with argb. */
 struct wl_buffer *zt_client_solid_buffer(ZtClient *client, int width, int height, uint32_t argb);

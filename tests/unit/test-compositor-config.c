@@ -116,7 +116,7 @@ static const struct {
 	  "2: [bindings] Super+0: 'desktop' needs a desktop number from 1 to 9" },
 	{ "[bindings]\nSuper+J=jump\n",
 	  "2: [bindings] Super+J: unknown action 'jump' (desktop N, next-window, previous-window, "
-	  "close, terminal, exit)" },
+	  "close, terminal, clipboard-copy, clipboard-paste, exit)" },
 };
 
 static void test_bad_files(void)
