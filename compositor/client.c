@@ -48,6 +48,9 @@ static const char *const sandbox_hidden_interfaces[] = {
 	 * and control other clients' windows. */
 	"zwp_keyboard_shortcuts_inhibit_manager_v1",
 	"zwlr_foreign_toplevel_manager_v1",
+	/* Not created yet either: an input method reads and writes the text fields of whichever
+	 * client has the keyboard focus. */
+	"zwp_input_method_manager_v2",
 	NULL,
 };
 

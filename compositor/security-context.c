@@ -189,13 +189,16 @@ static void context_handle_commit(struct wl_client *client, struct wl_resource *
 	socket->desktop = context->desktop;
 	socket->metadata = context->metadata;
 	context->metadata = (struct zc_sandbox_metadata){ 0 };
-	/* The fd is ours to poll now; a connection given up between the wake-up and accept must
-	 * not block the compositor. */
+	/* A connection given up between the wake-up and accept must not block the compositor. The
+	 * flag is on the open file the engine shares, but after create_listener the engine's only
+	 * business with its copy is to close it (Flatpak does at once). */
 	fcntl(socket->listen_fd, F_SETFL, fcntl(socket->listen_fd, F_GETFL) | O_NONBLOCK);
 	socket->accept_source = g_unix_fd_source_new(socket->listen_fd, G_IO_IN);
 	g_source_set_callback(socket->accept_source, G_SOURCE_FUNC(on_connection), socket, NULL);
 	g_source_attach(socket->accept_source, NULL);
-	/* Closing the engine's end of a pipe (or socket) hangs up ours. */
+	/* Closing the engine's end of a pipe makes ours hang up (the read end, which most engines
+	 * hand over) or err (the write end, which Flatpak hands over: bwrap holds the read end
+	 * while the sandbox lives); a socket's end hangs up. */
 	socket->close_source = g_unix_fd_source_new(socket->close_fd, G_IO_HUP | G_IO_ERR);
 	g_source_set_callback(socket->close_source, G_SOURCE_FUNC(on_close_fd_hang_up), socket,
 			      NULL);
