@@ -2,10 +2,11 @@
  * zion-compositor end to end, headless: sandbox sockets made with wp_security_context_manager_v1,
  * as Flatpak makes them. Both the privileged socket and a desktop's can make one; its clients see
  * fewer globals than desktop clients, and their windows go to the creator's desktop (or, for a
- * privileged creator, to the desktop shown when they connect). Closing close_fd ends the socket;
- * dead sandbox clients, departed creators and protocol errors harm nobody else.
+ * privileged creator, to the desktop shown when they connect). Closing the engine's end of close_fd
+ * ends the socket; dead sandbox clients, departed creators and protocol errors harm nobody else.
  */
 #include <gio/gio.h>
+#include <string.h>
 #include <unistd.h>
 #include <wayland-client.h>
 
@@ -148,6 +149,61 @@ static void test_windows_on_desktops(void)
 	zt_compositor_stop(compositor);
 }
 
+/* The globals wayland-info (a real client) lists on socket. */
+static char *wayland_info(ZtCompositor *compositor, const char *socket)
+{
+	const char *const argv[] = { "wayland-info", NULL };
+	int status = -1;
+	char *output = zt_compositor_run_output(compositor, socket, argv, &status);
+	g_assert_cmpint(status, ==, 0);
+	return output;
+}
+
+static gboolean lists(const char *wayland_info_output, const char *interface)
+{
+	g_autofree char *quoted = g_strdup_printf("'%s'", interface);
+	return strstr(wayland_info_output, quoted) != NULL;
+}
+
+/* Real clients see the sandbox socket as a sandboxed app would: wayland-info lists what the desktop
+ * socket lists less the hidden globals, and a terminal (foot, which uses primary selection and
+ * xdg-activation when it has them) still opens its window, on the creator's desktop. */
+static void test_real_clients(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) play = connect_desktop(compositor, "play");
+	ZtSecurityContext *context = sandbox_socket(play, "real");
+	const char *path = zt_security_context_socket(context);
+
+	g_autofree char *play_socket = zt_compositor_desktop_socket(compositor, "play");
+	g_autofree char *on_desktop = wayland_info(compositor, play_socket);
+	g_autofree char *in_sandbox = wayland_info(compositor, path);
+	for (gsize i = 0; i < G_N_ELEMENTS(desktop_not_sandbox); i++) {
+		g_assert_true(lists(on_desktop, desktop_not_sandbox[i]));
+		if (lists(in_sandbox, desktop_not_sandbox[i]))
+			g_error("wayland-info on a sandbox socket lists %s",
+				desktop_not_sandbox[i]);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(hidden_from_sandboxes); i++)
+		g_assert_false(lists(in_sandbox, hidden_from_sandboxes[i]));
+	for (gsize i = 0; i < G_N_ELEMENTS(ordinary); i++)
+		g_assert_true(lists(in_sandbox, ordinary[i]));
+
+	const char *const foot[] = { "foot", "--override=colors.background=00ff00", "sleep", "30",
+				     NULL };
+	g_autoptr(GSubprocess) terminal = zt_compositor_spawn(compositor, path, foot);
+	zt_compositor_type(compositor, super_2);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, GREEN, "sandbox-foot"), ==,
+			GREEN);
+	zt_compositor_type(compositor, super_1);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLACK, "sandbox-foot-work"),
+			==, BLACK);
+	g_subprocess_force_exit(terminal);
+	g_subprocess_wait(terminal, NULL, NULL);
+	zt_security_context_free(context);
+	zt_compositor_stop(compositor);
+}
+
 /* Tries to connect until the socket refuses; returns whether it did within a few seconds. */
 static gboolean refused_soon(const char *path)
 {
@@ -161,23 +217,30 @@ static gboolean refused_soon(const char *path)
 	return FALSE;
 }
 
-/* Once the engine closes its end of close_fd, the socket takes no one new; who is connected
- * stays. */
+/* Once the engine closes its end of the pipe, the socket takes no one new; who is connected stays.
+ * Flatpak hands the compositor the pipe's write end, other engines the read end: both work. */
 static void test_close_fd(void)
 {
 	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
 	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
-	ZtSecurityContext *context = sandbox_socket(work, "closing");
-	const char *path = zt_security_context_socket(context);
-	g_autoptr(ZtClient) app = zt_client_connect(path);
+	const ZtCloseFdEnd ends[] = { ZT_CLOSE_FD_WRITE_END, ZT_CLOSE_FD_READ_END };
+	const uint32_t colours[] = { 0xff00ff00, 0xffff0000 };
+	const uint32_t pixels[] = { GREEN, RED };
+	const char *const names[] = { "closed-socket-app-write-end", "closed-socket-app-read-end" };
+	for (gsize i = 0; i < G_N_ELEMENTS(ends); i++) {
+		ZtSecurityContext *context = zt_security_context_new_full(work, -1, ends[i]);
+		zt_security_context_commit(context, ENGINE, APP_ID, "closing");
+		const char *path = zt_security_context_socket(context);
+		g_autoptr(ZtClient) app = zt_client_connect(path);
 
-	zt_security_context_close(context);
-	g_assert_true(refused_soon(path));
-	ZtWindow *green = zt_window_open(app, 400, 300, 0xff00ff00);
-	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, GREEN, "closed-socket-app"),
-			==, GREEN);
-	zt_window_destroy(green);
-	zt_security_context_free(context);
+		zt_security_context_close(context);
+		g_assert_true(refused_soon(path));
+		ZtWindow *window = zt_window_open(app, 400, 300, colours[i]);
+		g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, pixels[i], names[i]),
+				==, pixels[i]);
+		zt_window_destroy(window);
+		zt_security_context_free(context);
+	}
 	zt_compositor_stop(compositor);
 }
 
@@ -191,7 +254,7 @@ static void test_creator_gone_and_crashes(void)
 	ZtSecurityContext *uncommitted = zt_security_context_new(creator);
 	g_autofree char *path = g_strdup(zt_security_context_socket(context));
 	g_autofree char *uncommitted_path = g_strdup(zt_security_context_socket(uncommitted));
-	int close_fd = zt_security_context_steal_close_fd(context);
+	int engine_fd = zt_security_context_steal_engine_fd(context);
 	zt_security_context_free(uncommitted);
 	zt_security_context_free(context);
 	zt_client_free(creator);
@@ -212,8 +275,9 @@ static void test_creator_gone_and_crashes(void)
 	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, RED, "orphan-app"), ==, RED);
 	zt_window_destroy(red);
 
-	/* The creator is gone, but whoever holds the pipe's write end still ends the socket. */
-	close(close_fd);
+	/* The creator is gone, but whoever holds the engine's end of the pipe still ends the
+	 * socket. */
+	close(engine_fd);
 	g_assert_true(refused_soon(path));
 	zt_compositor_stop(compositor);
 }
@@ -282,7 +346,7 @@ static void test_protocol_errors(void)
 	int pipe_fds[2];
 	g_assert_cmpint(pipe(pipe_fds), ==, 0);
 	close(pipe_fds[1]);
-	context = zt_security_context_new_for_fd(client, pipe_fds[0]);
+	context = zt_security_context_new_full(client, pipe_fds[0], ZT_CLOSE_FD_WRITE_END);
 	assert_protocol_error(client, "wp_security_context_manager_v1",
 			      WP_SECURITY_CONTEXT_MANAGER_V1_ERROR_INVALID_LISTEN_FD);
 	zt_security_context_free(context);
@@ -301,6 +365,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/security-context/globals", test_globals);
 	g_test_add_func("/security-context/windows-on-desktops", test_windows_on_desktops);
+	g_test_add_func("/security-context/real-clients", test_real_clients);
 	g_test_add_func("/security-context/close-fd", test_close_fd);
 	g_test_add_func("/security-context/creator-gone-and-crashes",
 			test_creator_gone_and_crashes);

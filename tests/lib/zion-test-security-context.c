@@ -17,7 +17,7 @@ struct zt_security_context {
 	struct wp_security_context_manager_v1 *manager;
 	struct wp_security_context_v1 *context;
 	char *socket_path;
-	int close_write_fd; /* the pipe's write end, -1 once closed */
+	int engine_fd; /* the engine's end of the pipe, -1 once closed */
 };
 
 static void handle_global(void *data, struct wl_registry *registry, uint32_t name,
@@ -50,10 +50,15 @@ static int listen_on(const char *path)
 	return fd;
 }
 
-ZtSecurityContext *zt_security_context_new_for_fd(ZtClient *client, int listen_fd)
+ZtSecurityContext *zt_security_context_new_full(ZtClient *client, int listen_fd,
+						ZtCloseFdEnd close_fd_end)
 {
 	ZtSecurityContext *context = g_new0(ZtSecurityContext, 1);
 	context->client = client;
+	if (listen_fd < 0) {
+		context->socket_path = g_build_filename(zt_temp_dir(), "wayland-sandbox", NULL);
+		listen_fd = listen_on(context->socket_path);
+	}
 	struct wl_registry *registry = wl_display_get_registry(zt_client_display(client));
 	wl_registry_add_listener(registry, &registry_listener, context);
 	zt_client_roundtrip(client);
@@ -62,21 +67,19 @@ ZtSecurityContext *zt_security_context_new_for_fd(ZtClient *client, int listen_f
 
 	int pipe_fds[2];
 	g_assert_cmpint(pipe2(pipe_fds, O_CLOEXEC), ==, 0);
-	context->close_write_fd = pipe_fds[1];
+	int close_fd = close_fd_end == ZT_CLOSE_FD_WRITE_END ? pipe_fds[1] : pipe_fds[0];
+	context->engine_fd = close_fd_end == ZT_CLOSE_FD_WRITE_END ? pipe_fds[0] : pipe_fds[1];
 	context->context = wp_security_context_manager_v1_create_listener(context->manager,
-									  listen_fd, pipe_fds[0]);
-	/* libwayland sent duplicates of both. */
+									  listen_fd, close_fd);
+	/* libwayland keeps duplicates of both until it sends them. */
 	close(listen_fd);
-	close(pipe_fds[0]);
+	close(close_fd);
 	return context;
 }
 
 ZtSecurityContext *zt_security_context_new(ZtClient *client)
 {
-	g_autofree char *path = g_build_filename(zt_temp_dir(), "wayland-sandbox", NULL);
-	ZtSecurityContext *context = zt_security_context_new_for_fd(client, listen_on(path));
-	context->socket_path = g_steal_pointer(&path);
-	return context;
+	return zt_security_context_new_full(client, -1, ZT_CLOSE_FD_WRITE_END);
 }
 
 void zt_security_context_commit(ZtSecurityContext *context, const char *engine, const char *app_id,
@@ -104,15 +107,15 @@ struct wp_security_context_v1 *zt_security_context_object(ZtSecurityContext *con
 
 void zt_security_context_close(ZtSecurityContext *context)
 {
-	if (context->close_write_fd >= 0)
-		close(context->close_write_fd);
-	context->close_write_fd = -1;
+	if (context->engine_fd >= 0)
+		close(context->engine_fd);
+	context->engine_fd = -1;
 }
 
-int zt_security_context_steal_close_fd(ZtSecurityContext *context)
+int zt_security_context_steal_engine_fd(ZtSecurityContext *context)
 {
-	int fd = context->close_write_fd;
-	context->close_write_fd = -1;
+	int fd = context->engine_fd;
+	context->engine_fd = -1;
 	return fd;
 }
 
