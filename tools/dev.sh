@@ -14,7 +14,7 @@ packages="
   libglib2.0-dev libfyaml-dev
   libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev
   libpango1.0-dev libdrm-dev fonts-dejavu-core dbus-daemon
-  grim wtype weston foot gtk-4-examples swaybg wlr-randr swayidle sway wayland-utils
+  grim wtype weston foot gtk-4-examples swaybg wlr-randr swayidle sway wayland-utils wl-clipboard
 "
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }
