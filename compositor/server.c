@@ -18,6 +18,7 @@
 #include <wlr/types/wlr_xdg_output_v1.h>
 
 #include "dbus.h"
+#include "decoration.h"
 #include "desktop.h"
 #include "event-source.h"
 #include "idle.h"
@@ -91,6 +92,7 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	server->layer_shell = zc_layer_shell_create(server);
 	server->output_management = zc_output_management_create(server);
 	server->idle = zc_idle_create(server);
+	server->decoration_protocols = zc_decoration_protocols_create(server);
 	return TRUE;
 }
 
@@ -212,6 +214,7 @@ void zc_server_destroy(struct zc_server *server)
 	if (server->display)
 		wl_display_destroy_clients(server->display);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
+	g_clear_pointer(&server->decoration_protocols, zc_decoration_protocols_destroy);
 	g_clear_pointer(&server->idle, zc_idle_destroy);
 	g_clear_pointer(&server->output_management, zc_output_management_destroy);
 	g_clear_pointer(&server->layer_shell, zc_layer_shell_destroy);

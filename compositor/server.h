@@ -17,6 +17,7 @@
 #include "config.h"
 #include "switch-stats.h"
 
+struct zc_decoration_protocols;
 struct zc_desktop;
 struct zc_idle;
 struct zc_layer_shell;
@@ -40,6 +41,7 @@ struct zc_server {
 	struct zc_layer_shell *layer_shell;
 	struct zc_output_management *output_management;
 	struct zc_idle *idle;
+	struct zc_decoration_protocols *decoration_protocols;
 	GSource *wayland_source;
 	GMainLoop *loop; /* quit by zc_server_quit, SIGTERM and SIGINT */
 	guint sigterm_source, sigint_source;
