@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cursor.h"
 #include "dbus.h"
 #include "idle.h"
 #include "overlay.h"
@@ -175,6 +176,7 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	zc_dbus_desktop_shown(server->dbus, desktop->name);
 	g_debug("showing desktop %s", desktop->name);
 	zc_idle_update_inhibit(server);
+	zc_cursor_update_focus(server->cursor);
 
 	struct zc_view *view;
 	wl_list_for_each(view, &desktop->views, link)

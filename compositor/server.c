@@ -17,6 +17,7 @@
 #include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/types/wlr_xdg_output_v1.h>
 
+#include "cursor.h"
 #include "dbus.h"
 #include "decoration.h"
 #include "desktop.h"
@@ -36,6 +37,8 @@ static void handle_new_input(struct wl_listener *listener, void *data)
 	struct wlr_input_device *device = data;
 	if (device->type == WLR_INPUT_DEVICE_KEYBOARD)
 		zc_keyboard_add(server, device, TRUE);
+	else if (device->type == WLR_INPUT_DEVICE_POINTER)
+		zc_cursor_add_pointer(server->cursor, device);
 }
 
 static void handle_new_virtual_keyboard(struct wl_listener *listener, void *data)
@@ -89,6 +92,7 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	server->new_xdg_surface.notify = zc_view_handle_new_xdg_surface;
 	wl_signal_add(&server->xdg_shell->events.new_surface, &server->new_xdg_surface);
 	server->seat = wlr_seat_create(display, "seat0");
+	server->cursor = zc_cursor_create(server);
 	server->layer_shell = zc_layer_shell_create(server);
 	server->output_management = zc_output_management_create(server);
 	server->idle = zc_idle_create(server);
@@ -214,6 +218,7 @@ void zc_server_destroy(struct zc_server *server)
 	if (server->display)
 		wl_display_destroy_clients(server->display);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
+	g_clear_pointer(&server->cursor, zc_cursor_destroy);
 	g_clear_pointer(&server->decoration_protocols, zc_decoration_protocols_destroy);
 	g_clear_pointer(&server->idle, zc_idle_destroy);
 	g_clear_pointer(&server->output_management, zc_output_management_destroy);

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "switch-stats.h"
 
+struct zc_cursor;
 struct zc_decoration_protocols;
 struct zc_desktop;
 struct zc_idle;
@@ -38,6 +39,7 @@ struct zc_server {
 	struct wlr_output_layout *output_layout;
 	struct wlr_xdg_shell *xdg_shell;
 	struct wlr_seat *seat;
+	struct zc_cursor *cursor;
 	struct zc_layer_shell *layer_shell;
 	struct zc_output_management *output_management;
 	struct zc_idle *idle;

@@ -6,6 +6,7 @@
 #include <wlr/types/wlr_xdg_activation_v1.h>
 #include <wlr/util/edges.h>
 
+#include "cursor.h"
 #include "decoration.h"
 #include "desktop.h"
 #include "layer-shell.h"
@@ -91,6 +92,7 @@ static void handle_map(struct wl_listener *listener, void *data)
 static void handle_unmap(struct wl_listener *listener, void *data)
 {
 	struct zc_view *view = wl_container_of(listener, view, unmap);
+	zc_cursor_forget_view(view->server->cursor, view);
 	wlr_scene_node_set_enabled(&view->tree->node, false);
 	wl_list_remove(&view->link);
 	wl_list_init(&view->link);
@@ -114,6 +116,8 @@ static void handle_destroy(struct wl_listener *listener, void *data)
 	wl_list_remove(&view->destroy.link);
 	wl_list_remove(&view->commit.link);
 	wl_list_remove(&view->request_maximize.link);
+	wl_list_remove(&view->request_move.link);
+	wl_list_remove(&view->request_resize.link);
 	wl_list_remove(&view->set_title.link);
 	wl_list_remove(&view->link);
 	zc_decoration_destroy(view->decoration);
@@ -182,6 +186,31 @@ void zc_view_float(struct zc_view *view)
 	wlr_xdg_surface_get_geometry(view->toplevel->base, &geometry);
 	wlr_xdg_toplevel_set_maximized(view->toplevel->base, false);
 	wlr_xdg_toplevel_set_size(view->toplevel->base, geometry.width, geometry.height);
+}
+
+/* Clients that draw their own title bar (GTK4) ask to be moved or resized when it is dragged; the
+ * request is honoured only for the button press that started it. */
+static bool grab_allowed(struct zc_view *view, uint32_t serial)
+{
+	return view->toplevel->base->mapped && view->desktop == view->server->shown &&
+	       wlr_seat_validate_pointer_grab_serial(view->server->seat,
+						     view->toplevel->base->surface, serial);
+}
+
+static void handle_request_move(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, request_move);
+	struct wlr_xdg_toplevel_move_event *event = data;
+	if (grab_allowed(view, event->serial))
+		zc_cursor_begin_move(view->server->cursor, view);
+}
+
+static void handle_request_resize(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, request_resize);
+	struct wlr_xdg_toplevel_resize_event *event = data;
+	if (grab_allowed(view, event->serial))
+		zc_cursor_begin_resize(view->server->cursor, view, event->edges);
 }
 
 void zc_view_resize(struct zc_view *view, uint32_t edges, struct wlr_box box)
@@ -260,6 +289,10 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 	wl_signal_add(&xdg_surface->surface->events.commit, &view->commit);
 	view->request_maximize.notify = handle_request_maximize;
 	wl_signal_add(&view->toplevel->events.request_maximize, &view->request_maximize);
+	view->request_move.notify = handle_request_move;
+	wl_signal_add(&view->toplevel->events.request_move, &view->request_move);
+	view->request_resize.notify = handle_request_resize;
+	wl_signal_add(&view->toplevel->events.request_resize, &view->request_resize);
 	view->set_title.notify = handle_set_title;
 	wl_signal_add(&view->toplevel->events.set_title, &view->set_title);
 }

@@ -38,6 +38,8 @@ struct zc_view {
 	struct wl_listener destroy;
 	struct wl_listener commit;
 	struct wl_listener request_maximize;
+	struct wl_listener request_move;
+	struct wl_listener request_resize;
 	struct wl_listener set_title;
 };
 
