@@ -17,7 +17,10 @@ struct zt_client {
 	struct wl_compositor *compositor;
 	struct wl_shm *shm;
 	struct xdg_wm_base *wm_base;
-	GPtrArray *globals; /* interface names */
+	struct wl_seat *seat;
+	struct wl_pointer *pointer; /* once the seat has one */
+	uint32_t button_serial;	    /* of the last button press */
+	GPtrArray *globals;	    /* interface names */
 };
 
 struct zt_window {
@@ -30,8 +33,58 @@ struct zt_window {
 	uint32_t argb;
 	int configured_width, configured_height;
 	gboolean configured;
+	gboolean follow_configure;
 	gboolean activated;
 	gboolean close_requested;
+};
+
+static void handle_pointer_enter(void *data, struct wl_pointer *pointer, uint32_t serial,
+				 struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y)
+{
+}
+
+static void handle_pointer_leave(void *data, struct wl_pointer *pointer, uint32_t serial,
+				 struct wl_surface *surface)
+{
+}
+
+static void handle_pointer_motion(void *data, struct wl_pointer *pointer, uint32_t time,
+				  wl_fixed_t x, wl_fixed_t y)
+{
+}
+
+static void handle_pointer_button(void *data, struct wl_pointer *pointer, uint32_t serial,
+				  uint32_t time, uint32_t button, uint32_t state)
+{
+	ZtClient *client = data;
+	if (state == WL_POINTER_BUTTON_STATE_PRESSED)
+		client->button_serial = serial;
+}
+
+static void handle_pointer_axis(void *data, struct wl_pointer *pointer, uint32_t time,
+				uint32_t axis, wl_fixed_t value)
+{
+}
+
+static const struct wl_pointer_listener pointer_listener = {
+	.enter = handle_pointer_enter,
+	.leave = handle_pointer_leave,
+	.motion = handle_pointer_motion,
+	.button = handle_pointer_button,
+	.axis = handle_pointer_axis,
+};
+
+static void handle_seat_capabilities(void *data, struct wl_seat *seat, uint32_t capabilities)
+{
+	ZtClient *client = data;
+	if ((capabilities & WL_SEAT_CAPABILITY_POINTER) && !client->pointer) {
+		client->pointer = wl_seat_get_pointer(seat);
+		wl_pointer_add_listener(client->pointer, &pointer_listener, client);
+	}
+}
+
+static const struct wl_seat_listener seat_listener = {
+	.capabilities = handle_seat_capabilities,
 };
 
 static void handle_global(void *data, struct wl_registry *registry, uint32_t name,
@@ -45,6 +98,10 @@ static void handle_global(void *data, struct wl_registry *registry, uint32_t nam
 		client->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
 	else if (strcmp(interface, xdg_wm_base_interface.name) == 0)
 		client->wm_base = wl_registry_bind(registry, name, &xdg_wm_base_interface, 1);
+	else if (strcmp(interface, wl_seat_interface.name) == 0 && !client->seat) {
+		client->seat = wl_registry_bind(registry, name, &wl_seat_interface, 1);
+		wl_seat_add_listener(client->seat, &seat_listener, client);
+	}
 }
 
 static void handle_global_remove(void *data, struct wl_registry *registry, uint32_t name)
@@ -83,6 +140,10 @@ void zt_client_free(ZtClient *client)
 {
 	if (!client)
 		return;
+	if (client->pointer)
+		wl_pointer_destroy(client->pointer);
+	if (client->seat)
+		wl_seat_destroy(client->seat);
 	xdg_wm_base_destroy(client->wm_base);
 	wl_shm_destroy(client->shm);
 	wl_compositor_destroy(client->compositor);
@@ -129,6 +190,17 @@ static void handle_surface_configure(void *data, struct xdg_surface *xdg_surface
 {
 	ZtWindow *window = data;
 	xdg_surface_ack_configure(xdg_surface, serial);
+	if (window->follow_configure && window->configured_width > 0 &&
+	    window->configured_height > 0 &&
+	    (window->configured_width != window->width ||
+	     window->configured_height != window->height)) {
+		wl_buffer_destroy(window->buffer);
+		window->width = window->configured_width;
+		window->height = window->configured_height;
+		window->buffer = zt_client_solid_buffer(window->client, window->width,
+							window->height, window->argb);
+		window->configured = FALSE;
+	}
 	if (!window->configured) {
 		wl_surface_attach(window->surface, window->buffer, 0, 0);
 		wl_surface_damage(window->surface, 0, 0, window->width, window->height);
@@ -238,6 +310,40 @@ void zt_window_configured_size(ZtWindow *window, int *width, int *height)
 {
 	*width = window->configured_width;
 	*height = window->configured_height;
+}
+
+void zt_window_follow_configure(ZtWindow *window)
+{
+	window->follow_configure = TRUE;
+}
+
+void zt_window_request_move(ZtWindow *window)
+{
+	g_assert_nonnull(window->client->seat);
+	xdg_toplevel_move(window->toplevel, window->client->seat, window->client->button_serial);
+	zt_client_roundtrip(window->client);
+}
+
+void zt_window_request_resize(ZtWindow *window, uint32_t edges)
+{
+	g_assert_nonnull(window->client->seat);
+	xdg_toplevel_resize(window->toplevel, window->client->seat, window->client->button_serial,
+			    edges);
+	zt_client_roundtrip(window->client);
+}
+
+void zt_window_set_title(ZtWindow *window, const char *title)
+{
+	xdg_toplevel_set_title(window->toplevel, title);
+	wl_surface_commit(window->surface);
+	zt_client_roundtrip(window->client);
+}
+
+void zt_window_set_min_size(ZtWindow *window, int width, int height)
+{
+	xdg_toplevel_set_min_size(window->toplevel, width, height);
+	wl_surface_commit(window->surface);
+	zt_client_roundtrip(window->client);
 }
 
 struct wl_display *zt_client_display(ZtClient *client)
