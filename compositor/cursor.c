@@ -161,8 +161,19 @@ static struct hit focus_pointer(struct zc_cursor *cursor, uint32_t time)
 	return hit;
 }
 
+static void end_drag(struct zc_cursor *cursor)
+{
+	if (cursor->mode == CURSOR_RESIZE)
+		zc_view_set_resizing(cursor->grabbed, false);
+	cursor->mode = CURSOR_PASSTHROUGH;
+	cursor->grabbed = NULL;
+}
+
 void zc_cursor_update_focus(struct zc_cursor *cursor)
 {
+	/* A window dragged away with its desktop stays where it is. */
+	if (cursor->grabbed && cursor->grabbed->desktop != cursor->server->shown)
+		end_drag(cursor);
 	/* Before any pointer moved, the cursor is nowhere the user can see. */
 	if (cursor->moved && cursor->mode == CURSOR_PASSTHROUGH)
 		focus_pointer(cursor, now_msec());
@@ -235,14 +246,6 @@ static void begin_drag(struct zc_cursor *cursor, struct zc_view *view, enum curs
 	if (mode == CURSOR_RESIZE)
 		zc_view_set_resizing(view, true);
 	set_image(cursor, mode == CURSOR_MOVE ? "grabbing" : resize_image(edges));
-}
-
-static void end_drag(struct zc_cursor *cursor)
-{
-	if (cursor->mode == CURSOR_RESIZE)
-		zc_view_set_resizing(cursor->grabbed, false);
-	cursor->mode = CURSOR_PASSTHROUGH;
-	cursor->grabbed = NULL;
 }
 
 void zc_cursor_begin_move(struct zc_cursor *cursor, struct zc_view *view)

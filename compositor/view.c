@@ -148,7 +148,9 @@ static void handle_commit(struct wl_listener *listener, void *data)
 static void handle_set_title(struct wl_listener *listener, void *data)
 {
 	struct zc_view *view = wl_container_of(listener, view, set_title);
-	zc_decoration_update(view->decoration);
+	/* Before the window maps, its first commit draws the title. */
+	if (view->toplevel->base->mapped)
+		zc_decoration_update(view->decoration);
 }
 
 static void set_maximized(struct zc_view *view, bool maximize)
