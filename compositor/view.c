@@ -83,6 +83,12 @@ static void handle_map(struct wl_listener *listener, void *data)
 	struct zc_view *view = wl_container_of(listener, view, map);
 	zc_decoration_update(view->decoration);
 	place(view);
+	if (view->toplevel->scheduled.maximized) {
+		/* Maximised before it mapped: back to the middle when it is no longer. */
+		view->restore = zc_view_frame_box(view);
+		struct wlr_box area = zc_layer_shell_window_area(view->server);
+		zc_view_move(view, area.x, area.y);
+	}
 	wlr_scene_node_set_enabled(&view->tree->node, true);
 	wl_list_insert(&view->desktop->views, &view->link);
 	if (view->desktop == view->server->shown)
@@ -121,7 +127,7 @@ static void handle_destroy(struct wl_listener *listener, void *data)
 	wl_list_remove(&view->set_title.link);
 	wl_list_remove(&view->link);
 	zc_decoration_destroy(view->decoration);
-	/* The xdg surface's own node goes with the surface; the tree holding it is ours. */
+	/* The frame, and the window's nodes if wlroots has not taken them yet. */
 	wlr_scene_node_destroy(&view->tree->node);
 	g_free(view);
 }
