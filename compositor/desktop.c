@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "clipboard.h"
+#include "cursor.h"
 #include "dbus.h"
 #include "idle.h"
 #include "overlay.h"
@@ -132,6 +133,7 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	g_debug("showing desktop %s", desktop->name);
 	zc_idle_update_inhibit(server);
 	zc_clipboard_desktop_shown(server->clipboard);
+	zc_cursor_update_focus(server->cursor);
 
 	struct zc_view *view;
 	wl_list_for_each(view, &desktop->views, link)

@@ -112,5 +112,6 @@ void zc_keyboard_add(struct zc_server *server, struct wlr_input_device *device,
 	/* A virtual keyboard has no keymap yet; it becomes the seat's keyboard on its first key. */
 	if (with_keymap)
 		wlr_seat_set_keyboard(server->seat, device);
-	wlr_seat_set_capabilities(server->seat, WL_SEAT_CAPABILITY_KEYBOARD);
+	wlr_seat_set_capabilities(server->seat,
+				  server->seat->capabilities | WL_SEAT_CAPABILITY_KEYBOARD);
 }

@@ -19,7 +19,9 @@
 
 #include "client.h"
 #include "clipboard.h"
+#include "cursor.h"
 #include "dbus.h"
+#include "decoration.h"
 #include "desktop.h"
 #include "event-source.h"
 #include "idle.h"
@@ -38,6 +40,8 @@ static void handle_new_input(struct wl_listener *listener, void *data)
 	struct wlr_input_device *device = data;
 	if (device->type == WLR_INPUT_DEVICE_KEYBOARD)
 		zc_keyboard_add(server, device, TRUE);
+	else if (device->type == WLR_INPUT_DEVICE_POINTER)
+		zc_cursor_add_pointer(server->cursor, device);
 }
 
 static void handle_new_virtual_keyboard(struct wl_listener *listener, void *data)
@@ -96,6 +100,8 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	server->output_management = zc_output_management_create(server);
 	server->idle = zc_idle_create(server);
 	server->security_context = zc_security_context_create(server);
+	server->cursor = zc_cursor_create(server);
+	server->decoration_protocols = zc_decoration_protocols_create(server);
 	return TRUE;
 }
 
@@ -219,6 +225,8 @@ void zc_server_destroy(struct zc_server *server)
 	g_clear_pointer(&server->clipboard, zc_clipboard_destroy);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
 	g_clear_pointer(&server->security_context, zc_security_context_destroy);
+	g_clear_pointer(&server->cursor, zc_cursor_destroy);
+	g_clear_pointer(&server->decoration_protocols, zc_decoration_protocols_destroy);
 	g_clear_pointer(&server->idle, zc_idle_destroy);
 	g_clear_pointer(&server->output_management, zc_output_management_destroy);
 	g_clear_pointer(&server->layer_shell, zc_layer_shell_destroy);

@@ -18,6 +18,8 @@
 #include "switch-stats.h"
 
 struct zc_clipboard;
+struct zc_cursor;
+struct zc_decoration_protocols;
 struct zc_desktop;
 struct zc_idle;
 struct zc_layer_shell;
@@ -39,11 +41,13 @@ struct zc_server {
 	struct wlr_output_layout *output_layout;
 	struct wlr_xdg_shell *xdg_shell;
 	struct wlr_seat *seat;
+	struct zc_cursor *cursor;
 	struct zc_layer_shell *layer_shell;
 	struct zc_output_management *output_management;
 	struct zc_idle *idle;
 	struct zc_security_context *security_context;
 	struct zc_clipboard *clipboard;
+	struct zc_decoration_protocols *decoration_protocols;
 	GSource *wayland_source;
 	GMainLoop *loop; /* quit by zc_server_quit, SIGTERM and SIGINT */
 	guint sigterm_source, sigint_source;

@@ -1,11 +1,14 @@
-/* xdg-shell toplevels as floating views on their desktop's scene subtree. */
+/* xdg-shell toplevels as floating, framed views on their desktop's scene subtree. */
 #include "view.h"
 
 #include <glib.h>
 
 #include <wlr/types/wlr_xdg_activation_v1.h>
+#include <wlr/util/edges.h>
 
 #include "client.h"
+#include "cursor.h"
+#include "decoration.h"
 #include "desktop.h"
 #include "layer-shell.h"
 #include "server.h"
@@ -13,15 +16,44 @@
 /* Each new window opens this much further down and right than the previous one. */
 #define CASCADE_STEP 32
 
+struct wlr_box zc_view_frame_box(struct zc_view *view)
+{
+	struct wlr_box geometry;
+	wlr_xdg_surface_get_geometry(view->toplevel->base, &geometry);
+	return (struct wlr_box){
+		.x = view->tree->node.state.x,
+		.y = view->tree->node.state.y,
+		.width = zc_decoration_frame_width(geometry.width),
+		.height = zc_decoration_frame_height(geometry.height),
+	};
+}
+
+void zc_view_move(struct zc_view *view, int x, int y)
+{
+	view->resize_edges = 0;
+	wlr_scene_node_set_position(&view->tree->node, x, y);
+}
+
 static void place(struct zc_view *view)
 {
 	struct wlr_box output_box = zc_layer_shell_window_area(view->server);
-	struct wlr_box geometry;
-	wlr_xdg_surface_get_geometry(view->toplevel->base, &geometry);
+	struct wlr_box frame = zc_view_frame_box(view);
 	int cascade = (int)wl_list_length(&view->desktop->views) % 8 * CASCADE_STEP;
-	int x = output_box.x + (output_box.width - geometry.width) / 2 + cascade;
-	int y = output_box.y + (output_box.height - geometry.height) / 2 + cascade;
-	wlr_scene_node_set_position(view->scene_node, MAX(x, output_box.x), MAX(y, output_box.y));
+	int x = output_box.x + (output_box.width - frame.width) / 2 + cascade;
+	int y = output_box.y + (output_box.height - frame.height) / 2 + cascade;
+	zc_view_move(view, MAX(x, output_box.x), MAX(y, output_box.y));
+}
+
+static struct zc_view *view_from_surface(struct wlr_surface *surface)
+{
+	if (!surface || !wlr_surface_is_xdg_surface(surface))
+		return NULL;
+	struct wlr_xdg_surface *xdg_surface = wlr_xdg_surface_from_wlr_surface(surface);
+	if (!xdg_surface || xdg_surface->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL ||
+	    !xdg_surface->data)
+		return NULL;
+	struct wlr_scene_node *node = xdg_surface->data;
+	return node->data;
 }
 
 void zc_view_focus(struct zc_view *view)
@@ -29,15 +61,16 @@ void zc_view_focus(struct zc_view *view)
 	struct wlr_seat *seat = view->server->seat;
 	struct wlr_surface *surface = view->toplevel->base->surface;
 	struct wlr_surface *previous = seat->keyboard_state.focused_surface;
-	if (previous && previous != surface && wlr_surface_is_xdg_surface(previous)) {
-		struct wlr_xdg_surface *old = wlr_xdg_surface_from_wlr_surface(previous);
-		if (old && old->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL)
-			wlr_xdg_toplevel_set_activated(old, false);
+	struct zc_view *old = previous != surface ? view_from_surface(previous) : NULL;
+	if (old) {
+		wlr_xdg_toplevel_set_activated(old->toplevel->base, false);
+		zc_decoration_set_focused(old->decoration, false);
 	}
-	wlr_scene_node_raise_to_top(view->scene_node);
+	wlr_scene_node_raise_to_top(&view->tree->node);
 	wl_list_remove(&view->link);
 	wl_list_insert(&view->desktop->views, &view->link);
 	wlr_xdg_toplevel_set_activated(view->toplevel->base, true);
+	zc_decoration_set_focused(view->decoration, true);
 	struct wlr_keyboard *keyboard = wlr_seat_get_keyboard(seat);
 	if (keyboard)
 		wlr_seat_keyboard_notify_enter(seat, surface, keyboard->keycodes,
@@ -49,7 +82,15 @@ void zc_view_focus(struct zc_view *view)
 static void handle_map(struct wl_listener *listener, void *data)
 {
 	struct zc_view *view = wl_container_of(listener, view, map);
+	zc_decoration_update(view->decoration);
 	place(view);
+	if (view->toplevel->scheduled.maximized) {
+		/* Maximised before it mapped: back to the middle when it is no longer. */
+		view->restore = zc_view_frame_box(view);
+		struct wlr_box area = zc_layer_shell_window_area(view->server);
+		zc_view_move(view, area.x, area.y);
+	}
+	wlr_scene_node_set_enabled(&view->tree->node, true);
 	wl_list_insert(&view->desktop->views, &view->link);
 	if (view->desktop == view->server->shown)
 		zc_view_focus(view);
@@ -58,6 +99,8 @@ static void handle_map(struct wl_listener *listener, void *data)
 static void handle_unmap(struct wl_listener *listener, void *data)
 {
 	struct zc_view *view = wl_container_of(listener, view, unmap);
+	zc_cursor_forget_view(view->server->cursor, view);
+	wlr_scene_node_set_enabled(&view->tree->node, false);
 	wl_list_remove(&view->link);
 	wl_list_init(&view->link);
 	struct zc_desktop *desktop = view->desktop;
@@ -78,23 +121,135 @@ static void handle_destroy(struct wl_listener *listener, void *data)
 	wl_list_remove(&view->map.link);
 	wl_list_remove(&view->unmap.link);
 	wl_list_remove(&view->destroy.link);
+	wl_list_remove(&view->commit.link);
 	wl_list_remove(&view->request_maximize.link);
+	wl_list_remove(&view->request_move.link);
+	wl_list_remove(&view->request_resize.link);
+	wl_list_remove(&view->set_title.link);
 	wl_list_remove(&view->link);
+	zc_decoration_destroy(view->decoration);
+	/* The frame, and the window's nodes if wlroots has not taken them yet. */
+	wlr_scene_node_destroy(&view->tree->node);
 	g_free(view);
+}
+
+/* The frame follows the window's size; a window resized from its left or top edge keeps its
+ * right or bottom edge where it was. */
+static void handle_commit(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, commit);
+	if (!view->toplevel->base->mapped)
+		return;
+	zc_decoration_update(view->decoration);
+	if (!view->resize_edges)
+		return;
+	struct wlr_box frame = zc_view_frame_box(view);
+	int x = frame.x, y = frame.y;
+	if (view->resize_edges & WLR_EDGE_LEFT)
+		x = view->resize_box.x + view->resize_box.width - frame.width;
+	if (view->resize_edges & WLR_EDGE_TOP)
+		y = view->resize_box.y + view->resize_box.height - frame.height;
+	wlr_scene_node_set_position(&view->tree->node, x, y);
+}
+
+static void handle_set_title(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, set_title);
+	/* Before the window maps, its first commit draws the title. */
+	if (view->toplevel->base->mapped)
+		zc_decoration_update(view->decoration);
+}
+
+static void set_maximized(struct zc_view *view, bool maximize)
+{
+	struct wlr_xdg_surface *surface = view->toplevel->base;
+	bool maximized = view->toplevel->scheduled.maximized;
+	wlr_xdg_toplevel_set_maximized(surface, maximize);
+	if (maximize == maximized)
+		return;
+	if (maximize) {
+		/* Frame and window together fill the usable area. */
+		view->restore = zc_view_frame_box(view);
+		struct wlr_box box = zc_layer_shell_window_area(view->server);
+		int width = box.width - zc_decoration_frame_width(0);
+		int height = box.height - zc_decoration_frame_height(0);
+		wlr_xdg_toplevel_set_size(surface, MAX(width, 1), MAX(height, 1));
+		zc_view_move(view, box.x, box.y);
+	} else {
+		wlr_xdg_toplevel_set_size(surface, 0, 0);
+		zc_view_move(view, view->restore.x, view->restore.y);
+	}
 }
 
 static void handle_request_maximize(struct wl_listener *listener, void *data)
 {
 	struct zc_view *view = wl_container_of(listener, view, request_maximize);
-	struct wlr_box box = zc_layer_shell_window_area(view->server);
-	gboolean maximize = view->toplevel->requested.maximized;
-	wlr_xdg_toplevel_set_maximized(view->toplevel->base, maximize);
-	if (maximize) {
-		wlr_xdg_toplevel_set_size(view->toplevel->base, box.width, box.height);
-		wlr_scene_node_set_position(view->scene_node, box.x, box.y);
-	} else {
-		wlr_xdg_toplevel_set_size(view->toplevel->base, 0, 0);
-	}
+	set_maximized(view, view->toplevel->requested.maximized);
+}
+
+void zc_view_float(struct zc_view *view)
+{
+	if (!view->toplevel->scheduled.maximized)
+		return;
+	struct wlr_box geometry;
+	wlr_xdg_surface_get_geometry(view->toplevel->base, &geometry);
+	wlr_xdg_toplevel_set_maximized(view->toplevel->base, false);
+	wlr_xdg_toplevel_set_size(view->toplevel->base, geometry.width, geometry.height);
+}
+
+/* Clients that draw their own title bar (GTK4) ask to be moved or resized when it is dragged; the
+ * request is honoured only for the button press that started it. */
+static bool grab_allowed(struct zc_view *view, uint32_t serial)
+{
+	return view->toplevel->base->mapped && view->desktop == view->server->shown &&
+	       wlr_seat_validate_pointer_grab_serial(view->server->seat,
+						     view->toplevel->base->surface, serial);
+}
+
+static void handle_request_move(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, request_move);
+	struct wlr_xdg_toplevel_move_event *event = data;
+	if (grab_allowed(view, event->serial))
+		zc_cursor_begin_move(view->server->cursor, view);
+}
+
+static void handle_request_resize(struct wl_listener *listener, void *data)
+{
+	struct zc_view *view = wl_container_of(listener, view, request_resize);
+	struct wlr_xdg_toplevel_resize_event *event = data;
+	if (grab_allowed(view, event->serial))
+		zc_cursor_begin_resize(view->server->cursor, view, event->edges);
+}
+
+void zc_view_resize(struct zc_view *view, uint32_t edges, struct wlr_box box)
+{
+	const struct wlr_xdg_toplevel_state *state = &view->toplevel->current;
+	int width = box.width - zc_decoration_frame_width(0);
+	int height = box.height - zc_decoration_frame_height(0);
+	width = MAX(width, MAX((int)state->min_width, 1));
+	height = MAX(height, MAX((int)state->min_height, 1));
+	if (state->max_width > 0)
+		width = MIN(width, (int)state->max_width);
+	if (state->max_height > 0)
+		height = MIN(height, (int)state->max_height);
+	/* The box the window will fill once it takes the size, anchored at the fixed edges. */
+	struct wlr_box frame = zc_view_frame_box(view);
+	view->resize_box = (struct wlr_box){
+		.width = zc_decoration_frame_width(width),
+		.height = zc_decoration_frame_height(height),
+	};
+	view->resize_box.x =
+		edges & WLR_EDGE_LEFT ? box.x + box.width - view->resize_box.width : frame.x;
+	view->resize_box.y =
+		edges & WLR_EDGE_TOP ? box.y + box.height - view->resize_box.height : frame.y;
+	view->resize_edges = edges & (WLR_EDGE_LEFT | WLR_EDGE_TOP);
+	wlr_xdg_toplevel_set_size(view->toplevel->base, width, height);
+}
+
+void zc_view_set_resizing(struct zc_view *view, bool resizing)
+{
+	wlr_xdg_toplevel_set_resizing(view->toplevel->base, resizing);
 }
 
 void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
@@ -121,7 +276,14 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 	if (!view->desktop)
 		view->desktop = server->shown;
 	view->toplevel = xdg_surface->toplevel;
-	view->scene_node = wlr_scene_xdg_surface_create(&view->desktop->tree->node, xdg_surface);
+	view->tree = wlr_scene_tree_create(&view->desktop->tree->node);
+	view->tree->node.data = view;
+	wlr_scene_node_set_enabled(&view->tree->node, false);
+	/* The frame first, so the window is drawn over it. */
+	view->decoration = zc_decoration_create(view);
+	view->scene_node = wlr_scene_xdg_surface_create(&view->tree->node, xdg_surface);
+	wlr_scene_node_set_position(view->scene_node, ZC_DECORATION_BORDER,
+				    ZC_DECORATION_TITLE_HEIGHT);
 	view->scene_node->data = view;
 	xdg_surface->data = view->scene_node;
 	wl_list_init(&view->link);
@@ -132,24 +294,25 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 	wl_signal_add(&xdg_surface->events.unmap, &view->unmap);
 	view->destroy.notify = handle_destroy;
 	wl_signal_add(&xdg_surface->events.destroy, &view->destroy);
+	view->commit.notify = handle_commit;
+	wl_signal_add(&xdg_surface->surface->events.commit, &view->commit);
 	view->request_maximize.notify = handle_request_maximize;
 	wl_signal_add(&view->toplevel->events.request_maximize, &view->request_maximize);
+	view->request_move.notify = handle_request_move;
+	wl_signal_add(&view->toplevel->events.request_move, &view->request_move);
+	view->request_resize.notify = handle_request_resize;
+	wl_signal_add(&view->toplevel->events.request_resize, &view->request_resize);
+	view->set_title.notify = handle_set_title;
+	wl_signal_add(&view->toplevel->events.set_title, &view->set_title);
 }
 
 void zc_view_handle_request_activate(struct wl_listener *listener, void *data)
 {
 	struct zc_server *server = wl_container_of(listener, server, request_activate);
 	struct wlr_xdg_activation_v1_request_activate_event *event = data;
-	if (!wlr_surface_is_xdg_surface(event->surface))
-		return;
-	struct wlr_xdg_surface *xdg_surface = wlr_xdg_surface_from_wlr_surface(event->surface);
-	if (!xdg_surface || xdg_surface->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL ||
-	    !xdg_surface->mapped)
-		return;
-	struct wlr_scene_node *node = xdg_surface->data;
-	struct zc_view *view = node->data;
+	struct zc_view *view = view_from_surface(event->surface);
 	/* A window may take the focus on its own desktop, never pull the screen to another one. */
-	if (view->desktop == server->shown)
+	if (view && view->toplevel->base->mapped && view->desktop == server->shown)
 		zc_view_focus(view);
 }
 
@@ -194,12 +357,20 @@ void zc_view_keep_reachable(struct zc_server *server)
 		struct zc_view *view;
 		wl_list_for_each(view, &desktop->views, link)
 		{
-			struct wlr_box box;
-			wlr_xdg_surface_get_geometry(view->toplevel->base, &box);
-			box.x = view->scene_node->state.x;
-			box.y = view->scene_node->state.y;
+			struct wlr_box box = zc_view_frame_box(view);
 			if (!wlr_output_layout_intersects(view->server->output_layout, NULL, &box))
 				place(view);
 		}
 	}
+}
+
+struct zc_view *zc_view_from_node(struct zc_server *server, struct wlr_scene_node *node)
+{
+	/* A desktop's tree holds view trees and nothing else. */
+	for (; node && node->parent; node = node->parent) {
+		struct wlr_scene_node *desktop = node->parent;
+		if (desktop->parent == &server->layers.desktops->node)
+			return node->data;
+	}
+	return NULL;
 }

@@ -27,6 +27,8 @@
 #define GREEN 0x00ff00
 #define MAGENTA 0xff00ff
 #define BLACK 0x000000
+/* The work desktop's colour, which its windows' frames show. */
+#define WORK 0x3584e4
 
 static const char *const super_1[] = { "-M", "logo", "1", "-m", "logo", NULL };
 static const char *const super_2[] = { "-M", "logo", "2", "-m", "logo", NULL };
@@ -127,34 +129,41 @@ static void test_exclusive_zone(void)
 	g_assert_cmphex(zt_compositor_pixel(compositor, 1050, 155, "zone-1-panel"), ==, BLACK);
 	g_assert_cmphex(zt_compositor_pixel(compositor, 995, 140, "zone-1-panel"), ==, BLACK);
 
-	/* 400×300, centred in the usable area: y from 100 + (620 - 300) / 2 = 260 to 560 (on the
-	 * whole output it would be 210 to 510). */
+	/* 400×300 in a frame of 408×330 (a 26-pixel title bar, 4-pixel borders), centred in the
+	 * usable area: the frame from y = 100 + (620 - 330) / 2 = 245, the window from 271 to 571
+	 * (on the whole output the frame would start at 195). */
 	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
 	ZtWindow *red = zt_window_open(work, 400, 300, 0xffff0000);
-	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, 262, RED, "zone-2-window"), ==,
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, 273, RED, "zone-2-window"), ==,
 			RED);
-	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 557, "zone-2-window"), ==, RED);
-	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 257, "zone-2-window"), ==, BLACK);
-	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 563, "zone-2-window"), ==, BLACK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 568, "zone-2-window"), ==, RED);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 247, "zone-2-window"), ==, WORK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 573, "zone-2-window"), ==, WORK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 242, "zone-2-window"), ==, BLACK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 577, "zone-2-window"), ==, BLACK);
 
-	/* Maximised: the usable area's size, at its corner, under nothing but the panel's edge. */
+	/* Maximised: the usable area less the frame, the frame at its corner, under nothing but the
+	 * panel's edge (the test window keeps its 400×300 buffer). */
 	zt_window_maximize(red);
 	zt_window_configured_size(red, &width, &height);
-	g_assert_cmpint(width, ==, 1280);
-	g_assert_cmpint(height, ==, 620);
-	g_assert_cmphex(zt_compositor_wait_pixel(compositor, 5, 103, RED, "zone-3-maximized"), ==,
-			RED);
+	g_assert_cmpint(width, ==, 1280 - 8);
+	g_assert_cmpint(height, ==, 620 - 30);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, 1, 101, WORK, "zone-3-maximized"), ==,
+			WORK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, 10, 130, "zone-3-maximized"), ==, RED);
 	g_assert_cmphex(zt_compositor_pixel(compositor, 5, 97, "zone-3-maximized"), ==, GREEN);
 
-	/* Without the panel, the next window (cascaded by 32) is centred on the whole output: y
-	 * from (720 - 100) / 2 + 32 = 342 (in the usable area it would be 392). */
+	/* Without the panel, the next window (cascaded by 32) is centred on the whole output: its
+	 * frame from y = (720 - 130) / 2 + 32 = 327, the window from 353 (in the usable area the
+	 * frame would start at 377). */
 	zt_layer_surface_destroy(panel);
 	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, 50, BLACK, "zone-4-no-panel"), ==,
 			BLACK);
 	ZtWindow *blue = zt_window_open(work, 200, 100, 0xff0000ff);
-	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, 345, BLUE, "zone-5-window"), ==,
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, 355, BLUE, "zone-5-window"), ==,
 			BLUE);
-	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 339, "zone-5-window"), ==, BLACK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 329, "zone-5-window"), ==, WORK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, 324, "zone-5-window"), ==, BLACK);
 
 	zt_window_destroy(blue);
 	zt_window_destroy(red);
@@ -256,7 +265,8 @@ static void test_wlr_randr(void)
 	g_assert_cmpint(grim_region(compositor, "100,100 10x10"), ==, 0);
 
 	/* Scaled by 2, the output is 640×360 in the layout from (100, 100): a new 400×300 window
-	 * opens at (220, 130), which is (240, 60) to (1040, 660) in the 1280×720 screenshot. */
+	 * in its 408×330 frame opens at (216, 115), the window at (220, 141), which is (240, 82) to
+	 * (1040, 682) in the 1280×720 screenshot, the frame (232, 30) to (1048, 690). */
 	const char *const scale[] = { "wlr-randr", "--output", "HEADLESS-1", "--scale", "2", NULL };
 	g_free(randr(compositor, scale, &status));
 	g_assert_cmpint(status, ==, 0);
@@ -266,11 +276,13 @@ static void test_wlr_randr(void)
 	g_assert_cmpint(grim_region(compositor, "740,100 10x10"), !=, 0);
 	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
 	ZtWindow *red = zt_window_open(work, 400, 300, 0xffff0000);
-	g_assert_cmphex(zt_compositor_wait_pixel(compositor, 244, 64, RED, "randr-scaled"), ==,
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, 244, 86, RED, "randr-scaled"), ==,
 			RED);
-	g_assert_cmphex(zt_compositor_pixel(compositor, 1036, 656, "randr-scaled"), ==, RED);
-	g_assert_cmphex(zt_compositor_pixel(compositor, 236, 56, "randr-scaled"), ==, BLACK);
-	g_assert_cmphex(zt_compositor_pixel(compositor, 1044, 664, "randr-scaled"), ==, BLACK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, 1036, 678, "randr-scaled"), ==, RED);
+	g_assert_cmphex(zt_compositor_pixel(compositor, 234, 32, "randr-scaled"), ==, WORK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, 1046, 688, "randr-scaled"), ==, WORK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, 228, 26, "randr-scaled"), ==, BLACK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, 1052, 694, "randr-scaled"), ==, BLACK);
 
 	/* What cannot work is refused and changes nothing: a mode no buffer can be made for, and
 	 * switching the output off (wlroots 0.15's headless outputs cannot be). */
@@ -283,7 +295,7 @@ static void test_wlr_randr(void)
 	g_assert_cmpint(status, !=, 0);
 	g_autofree char *refused = randr_list(compositor);
 	g_assert_cmpstr(refused, ==, scaled);
-	g_assert_cmphex(zt_compositor_pixel(compositor, 244, 64, "randr-refused"), ==, RED);
+	g_assert_cmphex(zt_compositor_pixel(compositor, 244, 86, "randr-refused"), ==, RED);
 
 	/* A custom mode. */
 	const char *const custom[] = { "wlr-randr",	"--output", "HEADLESS-1",

@@ -20,6 +20,8 @@ struct zt_client {
 	struct wl_seat *seat;
 	struct wl_keyboard *keyboard; /* once the seat has one */
 	uint32_t keyboard_serial;     /* of the last wl_keyboard.enter */
+	struct wl_pointer *pointer;   /* once the seat has one */
+	uint32_t button_serial;	      /* of the last button press */
 	GPtrArray *globals;	      /* interface names */
 };
 
@@ -33,6 +35,7 @@ struct zt_window {
 	uint32_t argb;
 	int configured_width, configured_height;
 	gboolean configured;
+	gboolean follow_configure;
 	gboolean activated;
 	gboolean close_requested;
 };
@@ -79,12 +82,75 @@ static const struct wl_keyboard_listener keyboard_listener = {
 	.repeat_info = handle_repeat_info,
 };
 
+static void handle_pointer_enter(void *data, struct wl_pointer *pointer, uint32_t serial,
+				 struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y)
+{
+}
+
+static void handle_pointer_leave(void *data, struct wl_pointer *pointer, uint32_t serial,
+				 struct wl_surface *surface)
+{
+}
+
+static void handle_pointer_motion(void *data, struct wl_pointer *pointer, uint32_t time,
+				  wl_fixed_t x, wl_fixed_t y)
+{
+}
+
+static void handle_pointer_button(void *data, struct wl_pointer *pointer, uint32_t serial,
+				  uint32_t time, uint32_t button, uint32_t state)
+{
+	ZtClient *client = data;
+	if (state == WL_POINTER_BUTTON_STATE_PRESSED)
+		client->button_serial = serial;
+}
+
+static void handle_pointer_axis(void *data, struct wl_pointer *pointer, uint32_t time,
+				uint32_t axis, wl_fixed_t value)
+{
+}
+
+static void handle_pointer_frame(void *data, struct wl_pointer *pointer)
+{
+}
+
+static void handle_pointer_axis_source(void *data, struct wl_pointer *pointer, uint32_t source)
+{
+}
+
+static void handle_pointer_axis_stop(void *data, struct wl_pointer *pointer, uint32_t time,
+				     uint32_t axis)
+{
+}
+
+static void handle_pointer_axis_discrete(void *data, struct wl_pointer *pointer, uint32_t axis,
+					 int32_t discrete)
+{
+}
+
+/* Every event of wl_pointer version 5 (the seat is bound at 5): libwayland calls them blindly. */
+static const struct wl_pointer_listener pointer_listener = {
+	.enter = handle_pointer_enter,
+	.leave = handle_pointer_leave,
+	.motion = handle_pointer_motion,
+	.button = handle_pointer_button,
+	.axis = handle_pointer_axis,
+	.frame = handle_pointer_frame,
+	.axis_source = handle_pointer_axis_source,
+	.axis_stop = handle_pointer_axis_stop,
+	.axis_discrete = handle_pointer_axis_discrete,
+};
+
 static void handle_capabilities(void *data, struct wl_seat *seat, uint32_t capabilities)
 {
 	ZtClient *client = data;
 	if ((capabilities & WL_SEAT_CAPABILITY_KEYBOARD) && !client->keyboard) {
 		client->keyboard = wl_seat_get_keyboard(seat);
 		wl_keyboard_add_listener(client->keyboard, &keyboard_listener, client);
+	}
+	if ((capabilities & WL_SEAT_CAPABILITY_POINTER) && !client->pointer) {
+		client->pointer = wl_seat_get_pointer(seat);
+		wl_pointer_add_listener(client->pointer, &pointer_listener, client);
 	}
 }
 
@@ -153,6 +219,8 @@ void zt_client_free(ZtClient *client)
 	if (!client)
 		return;
 	xdg_wm_base_destroy(client->wm_base);
+	if (client->pointer)
+		wl_pointer_release(client->pointer);
 	if (client->keyboard)
 		wl_keyboard_release(client->keyboard);
 	if (client->seat)
@@ -202,6 +270,17 @@ static void handle_surface_configure(void *data, struct xdg_surface *xdg_surface
 {
 	ZtWindow *window = data;
 	xdg_surface_ack_configure(xdg_surface, serial);
+	if (window->follow_configure && window->configured_width > 0 &&
+	    window->configured_height > 0 &&
+	    (window->configured_width != window->width ||
+	     window->configured_height != window->height)) {
+		wl_buffer_destroy(window->buffer);
+		window->width = window->configured_width;
+		window->height = window->configured_height;
+		window->buffer = zt_client_solid_buffer(window->client, window->width,
+							window->height, window->argb);
+		window->configured = FALSE;
+	}
 	if (!window->configured) {
 		wl_surface_attach(window->surface, window->buffer, 0, 0);
 		wl_surface_damage(window->surface, 0, 0, window->width, window->height);
@@ -311,6 +390,40 @@ void zt_window_configured_size(ZtWindow *window, int *width, int *height)
 {
 	*width = window->configured_width;
 	*height = window->configured_height;
+}
+
+void zt_window_follow_configure(ZtWindow *window)
+{
+	window->follow_configure = TRUE;
+}
+
+void zt_window_request_move(ZtWindow *window)
+{
+	g_assert_nonnull(window->client->seat);
+	xdg_toplevel_move(window->toplevel, window->client->seat, window->client->button_serial);
+	zt_client_roundtrip(window->client);
+}
+
+void zt_window_request_resize(ZtWindow *window, uint32_t edges)
+{
+	g_assert_nonnull(window->client->seat);
+	xdg_toplevel_resize(window->toplevel, window->client->seat, window->client->button_serial,
+			    edges);
+	zt_client_roundtrip(window->client);
+}
+
+void zt_window_set_title(ZtWindow *window, const char *title)
+{
+	xdg_toplevel_set_title(window->toplevel, title);
+	wl_surface_commit(window->surface);
+	zt_client_roundtrip(window->client);
+}
+
+void zt_window_set_min_size(ZtWindow *window, int width, int height)
+{
+	xdg_toplevel_set_min_size(window->toplevel, width, height);
+	wl_surface_commit(window->surface);
+	zt_client_roundtrip(window->client);
 }
 
 struct wl_display *zt_client_display(ZtClient *client)

@@ -36,6 +36,18 @@ void zt_client_roundtrip(ZtClient *client);
 void zt_window_maximize(ZtWindow *window);
 /* The size the compositor last configured the window with (0: the client's choice). */
 void zt_window_configured_size(ZtWindow *window, int *width, int *height);
+/* From now on the window redraws itself at every size the compositor configures, as real
+ * clients do (by default it keeps the size it opened with). */
+void zt_window_follow_configure(ZtWindow *window);
+/* Asks the compositor to move or resize the window with the pointer (xdg_toplevel move and
+ * resize, edges an xdg_toplevel resize_edge), as client-drawn title bars do, naming the last
+ * button press the client saw (0 if none). */
+void zt_window_request_move(ZtWindow *window);
+void zt_window_request_resize(ZtWindow *window, uint32_t edges);
+/* Sets the window's title and commits it. */
+void zt_window_set_title(ZtWindow *window, const char *title);
+/* Sets the window's minimum size (xdg_toplevel.set_min_size) and commits it. */
+void zt_window_set_min_size(ZtWindow *window, int width, int height);
 
 /* For protocol extensions in other files of the test library (zion-test-idle.h...). */
 struct wl_display *zt_client_display(ZtClient *client);

@@ -194,7 +194,7 @@ void zt_compositor_type(ZtCompositor *compositor, const char *const *wtype_args)
 		==, 0);
 }
 
-uint32_t zt_compositor_pixel(ZtCompositor *compositor, int x, int y, const char *name)
+static cairo_surface_t *screenshot(ZtCompositor *compositor, const char *name)
 {
 	const char *keep_dir = g_getenv("ZION_SCREENSHOT_DIR");
 	g_autofree char *file = g_strdup_printf("%s.png", name);
@@ -204,13 +204,39 @@ uint32_t zt_compositor_pixel(ZtCompositor *compositor, int x, int y, const char 
 	g_assert_cmpint(zt_compositor_run(compositor, compositor->socket, argv), ==, 0);
 	cairo_surface_t *image = cairo_image_surface_create_from_png(path);
 	g_assert_cmpint(cairo_surface_status(image), ==, CAIRO_STATUS_SUCCESS);
+	return image;
+}
+
+static uint32_t image_pixel(cairo_surface_t *image, int x, int y)
+{
+	g_assert_cmpint(x, >=, 0);
+	g_assert_cmpint(y, >=, 0);
 	g_assert_cmpint(x, <, cairo_image_surface_get_width(image));
 	g_assert_cmpint(y, <, cairo_image_surface_get_height(image));
 	const unsigned char *row =
 		cairo_image_surface_get_data(image) + y * cairo_image_surface_get_stride(image);
-	uint32_t pixel = ((const uint32_t *)row)[x] & 0xffffff;
+	return ((const uint32_t *)row)[x] & 0xffffff;
+}
+
+uint32_t zt_compositor_pixel(ZtCompositor *compositor, int x, int y, const char *name)
+{
+	cairo_surface_t *image = screenshot(compositor, name);
+	uint32_t pixel = image_pixel(image, x, y);
 	cairo_surface_destroy(image);
 	return pixel;
+}
+
+int zt_compositor_count_pixels(ZtCompositor *compositor, int x, int y, int width, int height,
+			       uint32_t rgb, const char *name)
+{
+	cairo_surface_t *image = screenshot(compositor, name);
+	int count = 0;
+	for (int row = y; row < y + height; row++) {
+		for (int column = x; column < x + width; column++)
+			count += image_pixel(image, column, row) == rgb;
+	}
+	cairo_surface_destroy(image);
+	return count;
 }
 
 uint32_t zt_compositor_wait_pixel(ZtCompositor *compositor, int x, int y, uint32_t rgb,

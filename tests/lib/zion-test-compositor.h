@@ -45,6 +45,10 @@ void zt_compositor_type(ZtCompositor *compositor, const char *const *wtype_args)
  * the test's output directory when ZION_SCREENSHOT_DIR is set. */
 uint32_t zt_compositor_pixel(ZtCompositor *compositor, int x, int y, const char *name);
 
+/* Takes a screenshot and counts the pixels of colour rgb in the width×height box at x, y. */
+int zt_compositor_count_pixels(ZtCompositor *compositor, int x, int y, int width, int height,
+			       uint32_t rgb, const char *name);
+
 /* Takes screenshots until the pixel at x, y is rgb or a few seconds have passed; returns the last.
  */
 uint32_t zt_compositor_wait_pixel(ZtCompositor *compositor, int x, int y, uint32_t rgb,
