@@ -9,13 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <wlr/types/wlr_data_device.h>
-#include <wlr/types/wlr_output_layout.h>
 #include <xkbcommon/xkbcommon.h>
 
 #include "clipboard.h"
 #include "desktop.h"
-#include "label.h"
-#include "output.h"
+#include "message.h"
 #include "server.h"
 
 /* What a copy reads at most: applications offer a selection in many formats, some of them large. */
@@ -84,34 +82,14 @@ struct zc_clipboard_transfer {
 	struct copy *copy;    /* or NULL */
 	/* The desktop the question is about while it is on screen, or NULL. */
 	struct zc_desktop *target;
-	struct wlr_scene_tree *message; /* the question or a notice, or NULL */
-	guint message_timeout;
-	GPtrArray *writers; /* of writer */
+	struct zc_message *message; /* the question or a notice */
+	GPtrArray *writers;	    /* of writer */
 };
-
-static void message_clear(struct zc_clipboard_transfer *transfer)
-{
-	g_clear_handle_id(&transfer->message_timeout, g_source_remove);
-	if (transfer->message) {
-		wlr_scene_node_destroy(&transfer->message->node);
-		transfer->message = NULL;
-	}
-}
-
-static gboolean on_message_timeout(gpointer data)
-{
-	struct zc_clipboard_transfer *transfer = data;
-	transfer->message_timeout = 0;
-	message_clear(transfer);
-	return G_SOURCE_REMOVE;
-}
 
 /* Shows text centred on every output, for timeout_ms or (0) until cleared. */
 static void message_show(struct zc_clipboard_transfer *transfer, const char *text,
 			 const float background[4], guint timeout_ms)
 {
-	struct zc_server *server = transfer->server;
-	message_clear(transfer);
 	struct zc_label_style style = {
 		.font = "Sans 16",
 		.padding = 24,
@@ -120,22 +98,7 @@ static void message_show(struct zc_clipboard_transfer *transfer, const char *tex
 	};
 	memcpy(style.background, background, sizeof(style.background));
 	zc_label_contrasting(style.background, style.foreground);
-	transfer->message = wlr_scene_tree_create(&server->layers.messages->node);
-	struct zc_output *output;
-	wl_list_for_each(output, &server->outputs, link)
-	{
-		struct wlr_box *box =
-			wlr_output_layout_get_box(server->output_layout, output->wlr_output);
-		if (!box || wlr_box_empty(box))
-			continue;
-		struct wlr_scene_buffer *label =
-			zc_label_create(&transfer->message->node, text, &style);
-		wlr_scene_node_set_position(&label->node,
-					    box->x + (box->width - label->buffer->width) / 2,
-					    box->y + (box->height - MESSAGE_HEIGHT) / 2);
-	}
-	if (timeout_ms)
-		transfer->message_timeout = g_timeout_add(timeout_ms, on_message_timeout, transfer);
+	zc_message_show(transfer->message, text, &style, timeout_ms);
 }
 
 /* A notice on screen for a moment. */
@@ -167,7 +130,7 @@ static void question_cancel(struct zc_clipboard_transfer *transfer, const char *
 	g_message("clipboard: paste from desktop %s into desktop %s cancelled: %s",
 		  transfer->slot->desktop, transfer->target->name, why);
 	transfer->target = NULL;
-	message_clear(transfer);
+	zc_message_clear(transfer->message);
 }
 
 static void pipe_read_free(struct pipe_read *pipe)
@@ -448,7 +411,7 @@ static void question_confirm(struct zc_clipboard_transfer *transfer)
 {
 	struct zc_desktop *target = g_steal_pointer(&transfer->target);
 	struct content *content = g_steal_pointer(&transfer->slot);
-	message_clear(transfer);
+	zc_message_clear(transfer->message);
 	zc_clipboard_set_selection(transfer->clipboard, target,
 				   memory_source_create(transfer, content));
 	g_message("clipboard: pasted from desktop %s into desktop %s (%u types, %" G_GSIZE_FORMAT
@@ -493,13 +456,14 @@ struct zc_clipboard_transfer *zc_clipboard_transfer_create(struct zc_clipboard *
 	transfer->clipboard = clipboard;
 	transfer->server = clipboard->server;
 	transfer->writers = g_ptr_array_new_with_free_func((GDestroyNotify)writer_free);
+	transfer->message = zc_message_create(transfer->server);
 	return transfer;
 }
 
 void zc_clipboard_transfer_destroy(struct zc_clipboard_transfer *transfer)
 {
 	g_clear_pointer(&transfer->copy, copy_free);
-	message_clear(transfer);
+	zc_message_destroy(transfer->message);
 	content_free(transfer->slot);
 	g_ptr_array_unref(transfer->writers);
 	g_free(transfer);

@@ -9,6 +9,3 @@ struct zc_desktop;
 
 /* Shows desktop's name, replacing an overlay still on screen. */
 void zc_overlay_show(struct zc_server *server, struct zc_desktop *desktop);
-
-/* Removes the overlay now, if any (at exit). */
-void zc_overlay_clear(struct zc_server *server);

@@ -29,7 +29,7 @@
 #include "layer-shell.h"
 #include "output.h"
 #include "output-management.h"
-#include "overlay.h"
+#include "message.h"
 #include "security-context.h"
 #include "view.h"
 #include "zion-error.h"
@@ -157,6 +157,7 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(layers); i++)
 		*layers[i] = wlr_scene_tree_create(&server->scene->node);
+	server->overlay = zc_message_create(server);
 	if (!create_globals(server, error) || !create_desktops(server, error)) {
 		zc_server_destroy(server);
 		return NULL;
@@ -219,7 +220,7 @@ void zc_server_destroy(struct zc_server *server)
 		g_source_unref(server->wayland_source);
 	}
 	zc_dbus_stop(server->dbus);
-	zc_overlay_clear(server);
+	zc_message_destroy(server->overlay);
 	if (server->display)
 		wl_display_destroy_clients(server->display);
 	g_clear_pointer(&server->clipboard, zc_clipboard_destroy);

@@ -23,6 +23,7 @@ struct zc_decoration_protocols;
 struct zc_desktop;
 struct zc_idle;
 struct zc_layer_shell;
+struct zc_message;
 struct zc_output_management;
 struct zc_security_context;
 
@@ -62,8 +63,7 @@ struct zc_server {
 	struct zc_desktop *shown;
 	struct zc_switch_stats *switch_stats;
 	struct zc_dbus *dbus;
-	struct wlr_scene_tree *overlay; /* the desktop name after a switch, or NULL */
-	guint overlay_timeout;
+	struct zc_message *overlay; /* the desktop name after a switch */
 
 	struct wl_listener new_output;
 	struct wl_listener new_input;
