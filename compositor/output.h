@@ -13,8 +13,7 @@ struct zc_output {
 	struct zc_server *server;
 	struct wlr_output *wlr_output;
 	struct wl_list link; // zc_server::outputs
-	/* Relative to the output: the output less the layer-shell exclusive zones (layer-shell.c).
-	 */
+	/* Output-relative: the output less layer-shell exclusive zones (layer-shell.c). */
 	struct wlr_box usable_area;
 	struct wl_listener frame;
 	struct wl_listener destroy;
