@@ -262,9 +262,99 @@ static gboolean check_characters(const char *file_name, const char *data, gsize 
 	return TRUE;
 }
 
+/* Whether the line's text ends with a block scalar header (| or > with indicators). */
+static gboolean ends_with_block_header(const char *start, const char *end)
+{
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	while (end > start && (g_ascii_isdigit(end[-1]) || end[-1] == '+' || end[-1] == '-'))
+		end--;
+	if (end == start || (end[-1] != '|' && end[-1] != '>'))
+		return FALSE;
+	end--;
+	return end == start || end[-1] == ' ' || end[-1] == '\t';
+}
+
+/*
+ * Refuses a tab in the blanks that start a line or follow an indicator ('-', '?', ':') when a block
+ * indicator comes next ('?', ':', '|', '>' or "- "): libfyaml 0.7.12 reports that as tab
+ * indentation and then crashes destroying its parser. Plain and quoted text, comments and block
+ * scalar content are left alone. Flow collections are not told apart (an anchor may hold a '['),
+ * so "{a:\t- b}" is refused as well.
+ */
+static gboolean check_tabs_before_indicators(const char *file_name, const char *data, gsize size,
+					     GError **error)
+{
+	const char *end = data + size;
+	int line_number = 1;
+	gboolean in_block_scalar = FALSE;
+	int block_parent_indent = 0;
+	for (const char *line = data; line < end; line_number++) {
+		const char *eol = line;
+		while (eol < end && *eol != '\n' && *eol != '\r')
+			eol++;
+		const char *next = eol + (eol + 1 < end && eol[0] == '\r' && eol[1] == '\n') + 1;
+		int indent = 0;
+		while (line + indent < eol && line[indent] == ' ')
+			indent++;
+		if (in_block_scalar && (line + indent == eol || indent > block_parent_indent)) {
+			line = next;
+			continue;
+		}
+		in_block_scalar = FALSE;
+		char quote = 0;
+		char previous = 0; /* the last non-blank character outside quotes on this line */
+		const char *content_end = eol;
+		for (const char *p = line; p < eol; p++) {
+			if (quote) {
+				if (quote == '"' && *p == '\\' && p + 1 < eol)
+					p++;
+				else if (*p == quote)
+					quote = 0;
+				continue;
+			}
+			if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+				content_end = p;
+				break;
+			}
+			if (*p == '\'' || *p == '"')
+				quote = *p;
+			if (*p != ' ' && *p != '\t')
+				previous = *p;
+			if (*p != '\t' || (previous && !strchr("-?:", previous)))
+				continue;
+			const char *q = p;
+			while (q < eol && (*q == ' ' || *q == '\t'))
+				q++;
+			gboolean indicator =
+				q < eol &&
+				(strchr("?:|>", *q) ||
+				 (*q == '-' && (q + 1 == eol || q[1] == ' ' || q[1] == '\t')));
+			if (indicator) {
+				g_autofree char *message =
+					g_strdup_printf("a tab before '%c': YAML allows only "
+							"spaces to indent block "
+							"structure",
+							*q);
+				set_error(error, file_name, line_number,
+					  (int)g_utf8_strlen(line, p - line) + 1, message);
+				return FALSE;
+			}
+		}
+		if (ends_with_block_header(line, content_end)) {
+			in_block_scalar = TRUE;
+			block_parent_indent = indent;
+		}
+		line = next;
+	}
+	return TRUE;
+}
+
 ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, GError **error)
 {
-	if (!check_characters(file_name, data, size, error))
+	gboolean json = g_str_has_suffix(file_name, ".json");
+	if (!check_characters(file_name, data, size, error) ||
+	    (!json && !check_tabs_before_indicators(file_name, data, size, error)))
 		return NULL;
 
 	struct fy_diag_cfg diag_cfg;
@@ -279,7 +369,6 @@ ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, G
 	}
 	fy_diag_set_collect_errors(diag, true);
 
-	gboolean json = g_str_has_suffix(file_name, ".json");
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE),
 		.diag = diag,

@@ -1278,6 +1278,34 @@ static void test_syntax_raw_characters(void)
 	g_assert_cmpstr(p->description, ==, "a\tb\x01");
 }
 
+/* A tab before a block indicator is refused before libfyaml 0.7.12 sees it (it crashes freeing its
+ * parser after that error); tabs in quotes, comments, block scalars and plain values are fine. */
+static void test_syntax_tab_indented_entry(void)
+{
+	assert_parse_error("# \n? ::\t-", "test.yaml:2:5: a tab before '-': YAML allows only "
+					  "spaces to indent block structure");
+	assert_parse_error("# \n? ::\t::\t--", "test.yaml:2:5: a tab before ':': YAML allows "
+					       "only spaces to indent block structure");
+	assert_parse_error(HEAD "users:\n\t- name: me\n",
+			   "test.yaml:4:1: a tab before '-': YAML allows only spaces to indent "
+			   "block structure");
+	assert_parse_error(HEAD "packages:\n  - a\n  -\t- b\n",
+			   "test.yaml:5:4: a tab before '-': YAML allows only spaces to indent "
+			   "block structure");
+	assert_parse_error(HEAD "description:\t|\n  text\n",
+			   "test.yaml:3:13: a tab before '|': YAML allows only spaces to indent "
+			   "block structure");
+	g_autoptr(ZionPersona) p = assert_valid(HEAD "description: \"x:\t- y\" # z:\t- w\n"
+						     "env:\n  A: b\t- c\n"
+						     "files:\n  - path: /etc/motd\n    content: |\n"
+						     "      \t- item\n");
+	g_assert_cmpstr(p->description, ==, "x:\t- y");
+	/* In a flow collection the tab is only a separator: the schema has the last word. */
+	assert_error(HEAD "packages:\n  install: [vim,\t-b]\n",
+		     "test.yaml:4:18: packages.install[1]: expected a package name (lowercase "
+		     "letters, digits, '+', '-' and '.'), got \"-b\"");
+}
+
 /* YAML also breaks lines at a lone CR; positions must count those lines too. */
 static void test_syntax_cr_line_breaks(void)
 {
@@ -1679,8 +1707,13 @@ static void test_durations(void)
 /* Characters YAML refuses raw but accepts escaped come back escaped in the canonical form. */
 static void test_canonical_escapes(void)
 {
-	g_autoptr(ZionPersona) p = assert_valid(HEAD "description: \"a\\x7fb\\u009fc\\uFFFFd\\te\"\n");
-	g_assert_cmpstr(p->description, ==, "a\x7f" "b\xc2\x9f" "c\xef\xbf\xbf" "d\te");
+	g_autoptr(ZionPersona) p =
+		assert_valid(HEAD "description: \"a\\x7fb\\u009fc\\uFFFFd\\te\"\n");
+	g_assert_cmpstr(p->description, ==,
+			"a\x7f"
+			"b\xc2\x9f"
+			"c\xef\xbf\xbf"
+			"d\te");
 	g_autofree char *canonical = zion_persona_canonical_json(p);
 	g_assert_nonnull(strstr(canonical, "\"description\":\"a\\u007fb\\u009fc\\uffffd\\te\""));
 	g_autoptr(GError) error = NULL;
@@ -1701,7 +1734,8 @@ static void test_nesting_depth(void)
 	for (int i = 0; i < 100; i++)
 		g_string_append_c(deep, ']');
 	g_string_append_c(deep, '\n');
-	/* The root mapping and 63 lists fill the 64 levels: the 64th [ (column 69) is one too many. */
+	/* The root mapping and 63 lists fill the 64 levels: the 64th [ (column 69) is one too many.
+	 */
 	assert_parse_error(deep->str, "test.yaml:3:69: lists and mappings are nested too deeply");
 }
 
@@ -1754,6 +1788,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/persona/syntax/tags", test_syntax_tags);
 	g_test_add_func("/persona/syntax/nul", test_syntax_nul);
 	g_test_add_func("/persona/syntax/raw-characters", test_syntax_raw_characters);
+	g_test_add_func("/persona/syntax/tab-indented-entry", test_syntax_tab_indented_entry);
 	g_test_add_func("/persona/syntax/cr-line-breaks", test_syntax_cr_line_breaks);
 	g_test_add_func("/persona/syntax/empty-value-position", test_syntax_empty_value_position);
 	g_test_add_func("/persona/json/errors", test_json_errors);
