@@ -206,6 +206,39 @@ static gboolean handle_event(struct builder *b, struct fy_event *event, GError *
 	return TRUE;
 }
 
+/* Whether libfyaml reported an error whose message starts with prefix. */
+static gboolean diag_has_error(struct fy_diag *diag, const char *prefix)
+{
+	void *iter = NULL;
+	struct fy_diag_error *diag_error;
+	while ((diag_error = fy_diag_errors_iterate(diag, &iter)))
+		if (diag_error->type >= FYET_ERROR && g_str_has_prefix(diag_error->msg, prefix))
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * libfyaml 0.7.12 corrupts its indentation stack when it reports tab indentation, and destroying
+ * the parser then writes through a stale pointer. check_tabs_before_indicators refuses the usual
+ * ways in first; a parser that got there anyway is kept, not destroyed, here: a little memory per
+ * such document instead of a crash.
+ */
+static GPtrArray *unsafe_parsers;
+
+static void dispose_parser(struct fy_parser *parser, struct fy_diag *diag)
+{
+	if (parser && diag_has_error(diag, "cannot use tab for indentation")) {
+		if (!unsafe_parsers)
+			unsafe_parsers = g_ptr_array_new();
+		g_ptr_array_add(unsafe_parsers, parser);
+		g_ptr_array_add(unsafe_parsers, diag);
+		return;
+	}
+	if (parser)
+		fy_parser_destroy(parser);
+	fy_diag_destroy(diag);
+}
+
 static void set_syntax_error(GError **error, const char *file_name, struct fy_diag *diag)
 {
 	void *iter = NULL;
@@ -289,6 +322,7 @@ static gboolean check_tabs_before_indicators(const char *file_name, const char *
 	int line_number = 1;
 	gboolean in_block_scalar = FALSE;
 	int block_parent_indent = 0;
+	char quote = 0; /* quoted scalars may go on over several lines */
 	for (const char *line = data; line < end; line_number++) {
 		const char *eol = line;
 		while (eol < end && *eol != '\n' && *eol != '\r')
@@ -302,7 +336,6 @@ static gboolean check_tabs_before_indicators(const char *file_name, const char *
 			continue;
 		}
 		in_block_scalar = FALSE;
-		char quote = 0;
 		char previous = 0; /* the last non-blank character outside quotes on this line */
 		const char *content_end = eol;
 		for (const char *p = line; p < eol; p++) {
@@ -317,7 +350,8 @@ static gboolean check_tabs_before_indicators(const char *file_name, const char *
 				content_end = p;
 				break;
 			}
-			if (*p == '\'' || *p == '"')
+			/* A quote opens a quoted scalar only where a token can start. */
+			if ((*p == '\'' || *p == '"') && (p == line || strchr(" \t[{,", p[-1])))
 				quote = *p;
 			if (*p != ' ' && *p != '\t')
 				previous = *p;
@@ -341,7 +375,7 @@ static gboolean check_tabs_before_indicators(const char *file_name, const char *
 				return FALSE;
 			}
 		}
-		if (ends_with_block_header(line, content_end)) {
+		if (!quote && ends_with_block_header(line, content_end)) {
 			in_block_scalar = TRUE;
 			block_parent_indent = indent;
 		}
@@ -403,9 +437,7 @@ ZionNode *zion_node_parse(const char *file_name, const char *data, gsize size, G
 	while (b.stack->len > 0)
 		close_container(&b);
 	g_array_unref(b.stack);
-	if (parser)
-		fy_parser_destroy(parser);
-	fy_diag_destroy(diag);
+	dispose_parser(parser, diag);
 	if (!ok) {
 		zion_node_free(b.root);
 		return NULL;

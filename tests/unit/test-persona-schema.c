@@ -1300,6 +1300,8 @@ static void test_syntax_tab_indented_entry(void)
 						     "files:\n  - path: /etc/motd\n    content: |\n"
 						     "      \t- item\n");
 	g_assert_cmpstr(p->description, ==, "x:\t- y");
+	g_autoptr(ZionPersona) q = assert_valid(HEAD "description: \"two\n \t- lines\"\n");
+	g_assert_cmpstr(q->description, ==, "two - lines");
 	/* In a flow collection the tab is only a separator: the schema has the last word. */
 	assert_error(HEAD "packages:\n  install: [vim,\t-b]\n",
 		     "test.yaml:4:18: packages.install[1]: expected a package name (lowercase "
