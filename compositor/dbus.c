@@ -14,6 +14,8 @@
 struct zc_dbus {
 	struct zc_server *server;
 	ZcDbusCompositor1 *skeleton;
+	GCancellable *cancellable; /* while the bus is being connected to */
+	GDBusConnection *connection;
 	guint owner_id;
 };
 
@@ -112,15 +114,6 @@ static gboolean on_handle_get_switch_latency(ZcDbusCompositor1 *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static void on_bus_acquired(GDBusConnection *connection, const char *name, gpointer data)
-{
-	struct zc_dbus *dbus = data;
-	g_autoptr(GError) error = NULL;
-	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(dbus->skeleton), connection,
-					      OBJECT_PATH, &error))
-		g_warning("cannot export %s on the session bus: %s", OBJECT_PATH, error->message);
-}
-
 static void on_name_acquired(GDBusConnection *connection, const char *name, gpointer data)
 {
 	g_message("D-Bus: %s on the session bus", name);
@@ -128,10 +121,35 @@ static void on_name_acquired(GDBusConnection *connection, const char *name, gpoi
 
 static void on_name_lost(GDBusConnection *connection, const char *name, gpointer data)
 {
-	if (connection)
-		g_message("D-Bus: %s belongs to another compositor; running without it", name);
-	else
-		g_message("D-Bus: no session bus; running without %s", name);
+	g_message("D-Bus: %s is not ours (another compositor, or the bus went away); running "
+		  "without it",
+		  name);
+}
+
+static void on_bus_ready(GObject *source, GAsyncResult *result, gpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	GDBusConnection *connection = g_bus_get_finish(result, &error);
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return; /* the compositor is going: data is gone */
+	struct zc_dbus *dbus = data;
+	g_clear_object(&dbus->cancellable);
+	if (!connection) {
+		g_message("D-Bus: no session bus (%s); running without %s", error->message,
+			  BUS_NAME);
+		return;
+	}
+	dbus->connection = connection;
+	/* The bus going away must not take the compositor, and every window, with it. */
+	g_dbus_connection_set_exit_on_close(connection, FALSE);
+	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(dbus->skeleton), connection,
+					      OBJECT_PATH, &error)) {
+		g_warning("cannot export %s on the session bus: %s", OBJECT_PATH, error->message);
+		return;
+	}
+	dbus->owner_id =
+		g_bus_own_name_on_connection(connection, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
+					     on_name_acquired, on_name_lost, dbus, NULL);
 }
 
 struct zc_dbus *zc_dbus_start(struct zc_server *server)
@@ -153,9 +171,8 @@ struct zc_dbus *zc_dbus_start(struct zc_server *server)
 			 G_CALLBACK(on_handle_remove_output), dbus);
 	g_signal_connect(dbus->skeleton, "handle-get-switch-latency",
 			 G_CALLBACK(on_handle_get_switch_latency), dbus);
-	dbus->owner_id =
-		g_bus_own_name(G_BUS_TYPE_SESSION, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
-			       on_bus_acquired, on_name_acquired, on_name_lost, dbus, NULL);
+	dbus->cancellable = g_cancellable_new();
+	g_bus_get(G_BUS_TYPE_SESSION, dbus->cancellable, on_bus_ready, dbus);
 	return dbus;
 }
 
@@ -163,9 +180,16 @@ void zc_dbus_stop(struct zc_dbus *dbus)
 {
 	if (!dbus)
 		return;
-	g_bus_unown_name(dbus->owner_id);
+	if (dbus->cancellable) {
+		/* The pending callback then sees G_IO_ERROR_CANCELLED and leaves dbus alone. */
+		g_cancellable_cancel(dbus->cancellable);
+		g_object_unref(dbus->cancellable);
+	}
+	if (dbus->owner_id)
+		g_bus_unown_name(dbus->owner_id);
 	if (g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(dbus->skeleton)))
 		g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(dbus->skeleton));
+	g_clear_object(&dbus->connection);
 	g_object_unref(dbus->skeleton);
 	g_free(dbus);
 }

@@ -138,8 +138,15 @@ static void test_desktops_over_dbus(void)
 	}
 	g_assert_cmpuint(count, ==, 1);
 
-	zt_compositor_stop(compositor);
+	/* The bus going away leaves the compositor, and its clients, running. */
+	g_autoptr(ZtClient) client = zt_client_connect(work);
 	zt_bus_stop(bus);
+	for (int i = 0; i < 20; i++) {
+		zt_client_roundtrip(client);
+		g_usleep(10000);
+	}
+	g_assert_true(zt_compositor_alive(compositor));
+	zt_compositor_stop(compositor);
 }
 
 static GSubprocess *spawn_inner(ZtCompositor *outer, const char *config_text, const char *socket)
