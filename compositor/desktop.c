@@ -13,6 +13,7 @@
 #include "clipboard.h"
 #include "cursor.h"
 #include "dbus.h"
+#include "grabs.h"
 #include "idle.h"
 #include "overlay.h"
 #include "server.h"
@@ -123,6 +124,8 @@ void zc_desktop_show(struct zc_desktop *desktop)
 		return;
 	/* The first desktop shown at start is not a switch. */
 	if (server->shown) {
+		/* No popup grab or drag outlives its desktop on screen. */
+		zc_grabs_end(server->grabs);
 		wlr_scene_node_set_enabled(&server->shown->tree->node, FALSE);
 		zc_switch_stats_begin(server->switch_stats);
 		zc_overlay_show(server, desktop);

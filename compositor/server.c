@@ -24,6 +24,7 @@
 #include "decoration.h"
 #include "desktop.h"
 #include "event-source.h"
+#include "grabs.h"
 #include "idle.h"
 #include "keyboard.h"
 #include "layer-shell.h"
@@ -101,6 +102,7 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 	server->idle = zc_idle_create(server);
 	server->security_context = zc_security_context_create(server);
 	server->cursor = zc_cursor_create(server);
+	server->grabs = zc_grabs_create(server);
 	server->decoration_protocols = zc_decoration_protocols_create(server);
 	return TRUE;
 }
@@ -226,6 +228,7 @@ void zc_server_destroy(struct zc_server *server)
 	g_clear_pointer(&server->clipboard, zc_clipboard_destroy);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
 	g_clear_pointer(&server->security_context, zc_security_context_destroy);
+	g_clear_pointer(&server->grabs, zc_grabs_destroy);
 	g_clear_pointer(&server->cursor, zc_cursor_destroy);
 	g_clear_pointer(&server->decoration_protocols, zc_decoration_protocols_destroy);
 	g_clear_pointer(&server->idle, zc_idle_destroy);

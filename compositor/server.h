@@ -21,6 +21,7 @@ struct zc_clipboard;
 struct zc_cursor;
 struct zc_decoration_protocols;
 struct zc_desktop;
+struct zc_grabs;
 struct zc_idle;
 struct zc_layer_shell;
 struct zc_message;
@@ -46,6 +47,7 @@ struct zc_server {
 	struct zc_layer_shell *layer_shell;
 	struct zc_output_management *output_management;
 	struct zc_idle *idle;
+	struct zc_grabs *grabs;
 	struct zc_security_context *security_context;
 	struct zc_clipboard *clipboard;
 	struct zc_decoration_protocols *decoration_protocols;

@@ -10,6 +10,7 @@
 #include "cursor.h"
 #include "decoration.h"
 #include "desktop.h"
+#include "grabs.h"
 #include "layer-shell.h"
 #include "server.h"
 
@@ -59,6 +60,10 @@ static struct zc_view *view_from_surface(struct wlr_surface *surface)
 void zc_view_focus(struct zc_view *view)
 {
 	struct wlr_seat *seat = view->server->seat;
+	/* wlroots ignores focus changes during a grab: the compositor's choice ends it (a menu
+	 * closes when another window takes the focus). */
+	if (seat->keyboard_state.grab != seat->keyboard_state.default_grab)
+		zc_grabs_end(view->server->grabs);
 	struct wlr_surface *surface = view->toplevel->base->surface;
 	struct wlr_surface *previous = seat->keyboard_state.focused_surface;
 	struct zc_view *old = previous != surface ? view_from_surface(previous) : NULL;
@@ -128,6 +133,9 @@ static void handle_destroy(struct wl_listener *listener, void *data)
 	wl_list_remove(&view->set_title.link);
 	wl_list_remove(&view->link);
 	zc_decoration_destroy(view->decoration);
+	/* Popups opened later find no node here, not a freed one. */
+	struct wlr_xdg_surface *xdg_surface = data;
+	xdg_surface->data = NULL;
 	/* The frame, and the window's nodes if wlroots has not taken them yet. */
 	wlr_scene_node_destroy(&view->tree->node);
 	g_free(view);
@@ -263,6 +271,9 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 		if (!parent_surface || !wlr_surface_is_xdg_surface(parent_surface))
 			return;
 		struct wlr_xdg_surface *parent = wlr_xdg_surface_from_wlr_surface(parent_surface);
+		/* A parent whose role is gone (or never had a node) leaves data stale or NULL. */
+		if (!parent || parent->role == WLR_XDG_SURFACE_ROLE_NONE || !parent->data)
+			return;
 		struct wlr_scene_node *parent_node = parent->data;
 		xdg_surface->data = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
 		return;
