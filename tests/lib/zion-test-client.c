@@ -20,6 +20,7 @@ struct zt_client {
 	struct wl_seat *seat;
 	struct wl_keyboard *keyboard; /* once the seat has one */
 	uint32_t keyboard_serial;     /* of the last wl_keyboard.enter */
+	guint keys_pressed;	      /* key presses received so far */
 	struct wl_pointer *pointer;   /* once the seat has one */
 	uint32_t button_serial;	      /* of the last button press */
 	GPtrArray *globals;	      /* interface names */
@@ -61,6 +62,9 @@ static void handle_leave(void *data, struct wl_keyboard *keyboard, uint32_t seri
 static void handle_key(void *data, struct wl_keyboard *keyboard, uint32_t serial, uint32_t time,
 		       uint32_t key, uint32_t state)
 {
+	ZtClient *client = data;
+	if (state == WL_KEYBOARD_KEY_STATE_PRESSED)
+		client->keys_pressed++;
 }
 
 static void handle_modifiers(void *data, struct wl_keyboard *keyboard, uint32_t serial,
@@ -445,4 +449,46 @@ struct wl_seat *zt_client_seat(ZtClient *client)
 uint32_t zt_client_keyboard_serial(ZtClient *client)
 {
 	return client->keyboard_serial;
+}
+
+guint zt_client_keys_pressed(ZtClient *client)
+{
+	return client->keys_pressed;
+}
+
+/* An empty positioner: 1×1 at the parent's top-left corner. */
+static struct xdg_positioner *small_positioner(ZtClient *client)
+{
+	struct xdg_positioner *positioner = xdg_wm_base_create_positioner(client->wm_base);
+	xdg_positioner_set_size(positioner, 1, 1);
+	xdg_positioner_set_anchor_rect(positioner, 0, 0, 1, 1);
+	return positioner;
+}
+
+void zt_window_grab_popup(ZtWindow *window, uint32_t serial)
+{
+	ZtClient *client = window->client;
+	struct wl_surface *surface = wl_compositor_create_surface(client->compositor);
+	struct xdg_surface *xdg_surface = xdg_wm_base_get_xdg_surface(client->wm_base, surface);
+	struct xdg_positioner *positioner = small_positioner(client);
+	struct xdg_popup *popup =
+		xdg_surface_get_popup(xdg_surface, window->xdg_surface, positioner);
+	xdg_positioner_destroy(positioner);
+	xdg_popup_grab(popup, client->seat, serial);
+	wl_surface_commit(surface);
+	zt_client_roundtrip(client);
+}
+
+void zt_client_orphan_popup(ZtClient *client)
+{
+	struct wl_surface *parent_surface = wl_compositor_create_surface(client->compositor);
+	struct xdg_surface *parent = xdg_wm_base_get_xdg_surface(client->wm_base, parent_surface);
+	xdg_surface_get_toplevel(parent);
+	struct wl_surface *surface = wl_compositor_create_surface(client->compositor);
+	struct xdg_surface *xdg_surface = xdg_wm_base_get_xdg_surface(client->wm_base, surface);
+	struct xdg_positioner *positioner = small_positioner(client);
+	xdg_surface_get_popup(xdg_surface, parent, positioner);
+	xdg_positioner_destroy(positioner);
+	wl_surface_commit(surface);
+	wl_display_flush(client->display);
 }

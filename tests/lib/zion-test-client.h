@@ -58,3 +58,13 @@ struct wl_seat *zt_client_seat(ZtClient *client);
 uint32_t zt_client_keyboard_serial(ZtClient *client);
 /* A width×height wl_shm buffer filled with argb. */
 struct wl_buffer *zt_client_solid_buffer(ZtClient *client, int width, int height, uint32_t argb);
+
+/* Key presses the client received, on any of its surfaces. */
+guint zt_client_keys_pressed(ZtClient *client);
+
+/* Opens an (unmapped) popup of window that grabs the seat with serial, as a menu does; wlroots
+ * does not check the serial, so a misbehaving client can pass any. */
+void zt_window_grab_popup(ZtWindow *window, uint32_t serial);
+
+/* Opens a popup whose parent toplevel never committed, and does not wait for an answer. */
+void zt_client_orphan_popup(ZtClient *client);
