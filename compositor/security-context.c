@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glib-unix.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -172,6 +173,51 @@ static void context_handle_set_instance_id(struct wl_client *client, struct wl_r
 		context->metadata.instance_id = g_strdup(instance_id);
 }
 
+static gboolean is_listening_unix_socket(int fd)
+{
+	int accepting = 0, domain = 0;
+	socklen_t size = sizeof(accepting);
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size) < 0)
+		return FALSE;
+	size = sizeof(domain);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &size) < 0)
+		return FALSE;
+	return accepting && domain == AF_UNIX;
+}
+
+/*
+ * Each sandbox socket costs the compositor two fds until its engine hangs up, so a desktop (or the
+ * privileged socket) may have this many at once, and each must really be able to hang up.
+ */
+#define MAX_SOCKETS_PER_DESKTOP 64
+
+/* Why a listener cannot be made from these fds, or NULL. */
+static const char *listener_problem(struct zc_security_context *security_context,
+				    struct zc_desktop *desktop, int listen_fd, int close_fd)
+{
+	if (!is_listening_unix_socket(listen_fd))
+		return "listen_fd is not a listening Unix socket";
+	struct stat close_stat, listen_stat;
+	if (fstat(close_fd, &close_stat) < 0 ||
+	    !(S_ISFIFO(close_stat.st_mode) || S_ISSOCK(close_stat.st_mode)))
+		return "close_fd is not a pipe or a socket, so it could never hang up";
+	if (fstat(listen_fd, &listen_stat) < 0)
+		return "listen_fd cannot be examined";
+	guint count = 0;
+	struct sandbox_socket *socket;
+	wl_list_for_each(socket, &security_context->sockets, link)
+	{
+		struct stat st;
+		if (fstat(socket->listen_fd, &st) == 0 && st.st_dev == listen_stat.st_dev &&
+		    st.st_ino == listen_stat.st_ino)
+			return "listen_fd is already a sandbox socket";
+		count += socket->desktop == desktop;
+	}
+	if (count >= MAX_SOCKETS_PER_DESKTOP)
+		return "too many sandbox sockets for this desktop";
+	return NULL;
+}
+
 static void context_handle_commit(struct wl_client *client, struct wl_resource *resource)
 {
 	struct context *context = context_from_resource(resource);
@@ -181,6 +227,14 @@ static void context_handle_commit(struct wl_client *client, struct wl_resource *
 		return;
 	}
 	struct zc_security_context *security_context = context->security_context;
+	/* Checked again: other listeners may have been committed since this one was made. */
+	const char *problem = listener_problem(security_context, context->desktop,
+					       context->listen_fd, context->close_fd);
+	if (problem) {
+		wl_resource_post_error(resource, WP_SECURITY_CONTEXT_V1_ERROR_INVALID_METADATA,
+				       "%s", problem);
+		return;
+	}
 	struct sandbox_socket *socket = g_new0(struct sandbox_socket, 1);
 	socket->security_context = security_context;
 	socket->listen_fd = context->listen_fd;
@@ -244,28 +298,19 @@ static void manager_handle_destroy(struct wl_client *client, struct wl_resource 
 	wl_resource_destroy(resource);
 }
 
-static gboolean is_listening_unix_socket(int fd)
-{
-	int accepting = 0, domain = 0;
-	socklen_t size = sizeof(accepting);
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size) < 0)
-		return FALSE;
-	size = sizeof(domain);
-	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &size) < 0)
-		return FALSE;
-	return accepting && domain == AF_UNIX;
-}
-
 /* Nesting (a sandbox client making a context) is impossible: the global filter hides this
  * global from sandbox clients, and libwayland refuses to bind a hidden global. */
 static void manager_handle_create_listener(struct wl_client *client,
 					   struct wl_resource *manager_resource, uint32_t id,
 					   int32_t listen_fd, int32_t close_fd)
 {
-	if (!is_listening_unix_socket(listen_fd)) {
+	struct zc_security_context *security_context = wl_resource_get_user_data(manager_resource);
+	const char *problem =
+		listener_problem(security_context, zc_client_desktop(client), listen_fd, close_fd);
+	if (problem) {
 		wl_resource_post_error(manager_resource,
-				       WP_SECURITY_CONTEXT_MANAGER_V1_ERROR_INVALID_LISTEN_FD,
-				       "listen_fd is not a listening Unix socket");
+				       WP_SECURITY_CONTEXT_MANAGER_V1_ERROR_INVALID_LISTEN_FD, "%s",
+				       problem);
 		close(listen_fd);
 		close(close_fd);
 		return;
@@ -280,7 +325,7 @@ static void manager_handle_create_listener(struct wl_client *client,
 		return;
 	}
 	struct context *context = g_new0(struct context, 1);
-	context->security_context = wl_resource_get_user_data(manager_resource);
+	context->security_context = security_context;
 	context->listen_fd = listen_fd;
 	context->close_fd = close_fd;
 	context->desktop = zc_client_desktop(client);
