@@ -78,6 +78,8 @@ void zc_output_handle_new(struct wl_listener *listener, void *data)
 		  wlr_output->height);
 }
 
+#define MAX_OUTPUTS 16
+
 struct virtual_output_request {
 	unsigned width, height;
 	struct wlr_output *output;
@@ -103,6 +105,13 @@ struct wlr_output *zc_output_create_virtual(struct zc_server *server, unsigned w
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
 			    "an output is 1 to 16384 pixels wide and high, not %u×%u", width,
 			    height);
+		return NULL;
+	}
+	/* Each output holds a few buffers of its size: any session peer may ask, so few. */
+	if (wl_list_length(&server->outputs) >= MAX_OUTPUTS) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+			    "there are %d outputs already, as many as the compositor drives",
+			    MAX_OUTPUTS);
 		return NULL;
 	}
 	struct virtual_output_request request = { .width = width, .height = height };
