@@ -38,6 +38,12 @@ struct zt_window {
 	gboolean follow_configure;
 	gboolean activated;
 	gboolean close_requested;
+	/* One popup at most (zt_window_open_popup). */
+	struct wl_surface *popup_surface;
+	struct xdg_surface *popup_xdg_surface;
+	struct xdg_popup *popup;
+	struct wl_buffer *popup_buffer;
+	gboolean popup_configured;
 };
 
 static void handle_keymap(void *data, struct wl_keyboard *keyboard, uint32_t format, int32_t fd,
@@ -352,12 +358,77 @@ gboolean zt_window_activated(ZtWindow *window)
 
 void zt_window_destroy(ZtWindow *window)
 {
+	/* A popup goes before its parent. */
+	if (window->popup) {
+		xdg_popup_destroy(window->popup);
+		xdg_surface_destroy(window->popup_xdg_surface);
+		wl_surface_destroy(window->popup_surface);
+		wl_buffer_destroy(window->popup_buffer);
+	}
 	xdg_toplevel_destroy(window->toplevel);
 	xdg_surface_destroy(window->xdg_surface);
 	wl_surface_destroy(window->surface);
 	wl_buffer_destroy(window->buffer);
 	zt_client_roundtrip(window->client);
 	g_free(window);
+}
+
+static void handle_popup_surface_configure(void *data, struct xdg_surface *xdg_surface,
+					   uint32_t serial)
+{
+	ZtWindow *window = data;
+	xdg_surface_ack_configure(xdg_surface, serial);
+	wl_surface_attach(window->popup_surface, window->popup_buffer, 0, 0);
+	wl_surface_damage(window->popup_surface, 0, 0, INT32_MAX, INT32_MAX);
+	wl_surface_commit(window->popup_surface);
+	window->popup_configured = TRUE;
+}
+
+static const struct xdg_surface_listener popup_surface_listener = {
+	.configure = handle_popup_surface_configure,
+};
+
+static void handle_popup_configure(void *data, struct xdg_popup *popup, int32_t x, int32_t y,
+				   int32_t width, int32_t height)
+{
+}
+
+static void handle_popup_done(void *data, struct xdg_popup *popup)
+{
+}
+
+static const struct xdg_popup_listener popup_listener = {
+	.configure = handle_popup_configure,
+	.popup_done = handle_popup_done,
+};
+
+void zt_window_open_popup(ZtWindow *window, int x, int y, int width, int height, uint32_t argb)
+{
+	ZtClient *client = window->client;
+	g_assert_null(window->popup);
+	window->popup_buffer = zt_client_solid_buffer(client, width, height, argb);
+	window->popup_surface = wl_compositor_create_surface(client->compositor);
+	window->popup_xdg_surface =
+		xdg_wm_base_get_xdg_surface(client->wm_base, window->popup_surface);
+	xdg_surface_add_listener(window->popup_xdg_surface, &popup_surface_listener, window);
+	/* Its top left corner at x, y of the window, sliding to stay on screen as menus do. */
+	struct xdg_positioner *positioner = xdg_wm_base_create_positioner(client->wm_base);
+	xdg_positioner_set_size(positioner, width, height);
+	xdg_positioner_set_anchor_rect(positioner, 0, 0, 1, 1);
+	xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+	xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+	xdg_positioner_set_offset(positioner, x, y);
+	xdg_positioner_set_constraint_adjustment(
+		positioner, XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X |
+				    XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y);
+	window->popup =
+		xdg_surface_get_popup(window->popup_xdg_surface, window->xdg_surface, positioner);
+	xdg_positioner_destroy(positioner);
+	xdg_popup_add_listener(window->popup, &popup_listener, window);
+	wl_surface_commit(window->popup_surface);
+	while (!window->popup_configured)
+		g_assert_cmpint(wl_display_dispatch(client->display), >=, 0);
+	zt_client_roundtrip(client);
 }
 
 void zt_window_flood(ZtWindow *window, int requests)

@@ -20,6 +20,10 @@ gboolean zt_client_has_global(ZtClient *client, const char *interface);
 
 /* Opens a width×height window filled with argb (0xAARRGGBB) and waits until it is shown. */
 ZtWindow *zt_window_open(ZtClient *client, int width, int height, uint32_t argb);
+/* Opens a width×height popup of the window filled with argb, its top left corner at x, y of the
+ * window (negative: over the frame); it may slide to stay on screen, as menus do. Waits until it
+ * is shown; zt_window_destroy closes it. */
+void zt_window_open_popup(ZtWindow *window, int x, int y, int width, int height, uint32_t argb);
 /* Whether the compositor asked the window to close. */
 gboolean zt_window_close_requested(ZtWindow *window);
 /* Whether the window has keyboard focus (xdg_toplevel activated). */
