@@ -445,6 +445,67 @@ static void test_maximize(void)
 	zt_compositor_stop(compositor);
 }
 
+/* Whether window has its client's pointer at (x, y) in surface coordinates. */
+static gboolean pointer_at(ZtWindow *window, double x, double y)
+{
+	double pointer_x, pointer_y;
+	return zt_window_pointer_position(window, &pointer_x, &pointer_y) && pointer_x == x &&
+	       pointer_y == y;
+}
+
+/* A button pressed in a window keeps the pointer there until it is released, wherever the pointer
+ * goes (over another window, over nothing): drags inside a window go on past its edge, and the
+ * release reaches the client that had the press. */
+static void test_implicit_grab(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtPointer) pointer = zt_pointer_new(compositor, WIDTH, HEIGHT);
+	g_autoptr(ZtClient) a = connect_desktop(compositor, "work");
+	g_autoptr(ZtClient) b = connect_desktop(compositor, "work");
+	ZtWindow *red = zt_window_open(a, 400, 300, 0xffff0000);
+	/* Cascaded: the window from (472, 253) to (872, 553). */
+	ZtWindow *blue = zt_window_open(b, 400, 300, 0xff0000ff);
+
+	/* Left of the blue window's frame: the red window's. */
+	zt_pointer_move_to(pointer, WINDOW_X + 10, WINDOW_Y + 19);
+	zt_pointer_button(pointer, BTN_LEFT, TRUE);
+	zt_client_roundtrip(a);
+	g_assert_true(pointer_at(red, 10, 19));
+
+	/* Over the blue window where the raised red one leaves it uncovered, then over nothing. */
+	zt_pointer_move_to(pointer, 860, 400);
+	zt_client_roundtrip(a);
+	zt_client_roundtrip(b);
+	g_assert_true(pointer_at(red, 860 - WINDOW_X, 400 - WINDOW_Y));
+	double x, y;
+	g_assert_false(zt_window_pointer_position(blue, &x, &y));
+	zt_pointer_move_to(pointer, 1000, 650);
+	zt_client_roundtrip(a);
+	g_assert_true(pointer_at(red, 1000 - WINDOW_X, 650 - WINDOW_Y));
+
+	zt_pointer_button(pointer, BTN_LEFT, FALSE);
+	zt_client_roundtrip(a);
+	zt_client_roundtrip(b);
+	int presses, releases;
+	zt_client_pointer_buttons(a, &presses, &releases);
+	g_assert_cmpint(presses, ==, 1);
+	g_assert_cmpint(releases, ==, 1);
+	zt_client_pointer_buttons(b, &presses, &releases);
+	g_assert_cmpint(presses, ==, 0);
+	g_assert_cmpint(releases, ==, 0);
+	/* Released over nothing, the pointer leaves; with no button down it follows the pointer. */
+	g_assert_false(zt_window_pointer_position(red, &x, &y));
+	zt_pointer_move_to(pointer, 860, 400);
+	zt_client_roundtrip(a);
+	zt_client_roundtrip(b);
+	g_assert_true(pointer_at(blue, 860 - 472, 400 - 253));
+	g_assert_false(zt_window_pointer_position(red, &x, &y));
+
+	zt_window_destroy(blue);
+	zt_window_destroy(red);
+	zt_compositor_stop(compositor);
+}
+
 /* Once a pointer moves, its cursor shows, even with no cursor theme to draw it from. */
 static void test_cursor_without_theme(void)
 {
@@ -479,6 +540,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/windows/gtk4-move", test_gtk4_move);
 	g_test_add_func("/windows/super-resize", test_super_resize);
 	g_test_add_func("/windows/maximize", test_maximize);
+	g_test_add_func("/windows/implicit-grab", test_implicit_grab);
 	g_test_add_func("/windows/cursor-without-theme", test_cursor_without_theme);
 	return g_test_run();
 }

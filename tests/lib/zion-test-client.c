@@ -22,7 +22,12 @@ struct zt_client {
 	uint32_t keyboard_serial;     /* of the last wl_keyboard.enter */
 	struct wl_pointer *pointer;   /* once the seat has one */
 	uint32_t button_serial;	      /* of the last button press */
-	GPtrArray *globals;	      /* interface names */
+	/* What the pointer events said: the surface entered (NULL after a leave), the last position
+	 * in it, and the buttons pressed and released so far. */
+	struct wl_surface *pointer_surface;
+	double pointer_x, pointer_y;
+	int presses, releases;
+	GPtrArray *globals; /* interface names */
 };
 
 struct zt_window {
@@ -91,24 +96,37 @@ static const struct wl_keyboard_listener keyboard_listener = {
 static void handle_pointer_enter(void *data, struct wl_pointer *pointer, uint32_t serial,
 				 struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y)
 {
+	ZtClient *client = data;
+	client->pointer_surface = surface;
+	client->pointer_x = wl_fixed_to_double(x);
+	client->pointer_y = wl_fixed_to_double(y);
 }
 
 static void handle_pointer_leave(void *data, struct wl_pointer *pointer, uint32_t serial,
 				 struct wl_surface *surface)
 {
+	ZtClient *client = data;
+	client->pointer_surface = NULL;
 }
 
 static void handle_pointer_motion(void *data, struct wl_pointer *pointer, uint32_t time,
 				  wl_fixed_t x, wl_fixed_t y)
 {
+	ZtClient *client = data;
+	client->pointer_x = wl_fixed_to_double(x);
+	client->pointer_y = wl_fixed_to_double(y);
 }
 
 static void handle_pointer_button(void *data, struct wl_pointer *pointer, uint32_t serial,
 				  uint32_t time, uint32_t button, uint32_t state)
 {
 	ZtClient *client = data;
-	if (state == WL_POINTER_BUTTON_STATE_PRESSED)
+	if (state == WL_POINTER_BUTTON_STATE_PRESSED) {
 		client->button_serial = serial;
+		client->presses++;
+	} else {
+		client->releases++;
+	}
 }
 
 static void handle_pointer_axis(void *data, struct wl_pointer *pointer, uint32_t time,
@@ -481,6 +499,22 @@ void zt_window_request_resize(ZtWindow *window, uint32_t edges)
 	xdg_toplevel_resize(window->toplevel, window->client->seat, window->client->button_serial,
 			    edges);
 	zt_client_roundtrip(window->client);
+}
+
+gboolean zt_window_pointer_position(ZtWindow *window, double *x, double *y)
+{
+	ZtClient *client = window->client;
+	if (client->pointer_surface != window->surface)
+		return FALSE;
+	*x = client->pointer_x;
+	*y = client->pointer_y;
+	return TRUE;
+}
+
+void zt_client_pointer_buttons(ZtClient *client, int *presses, int *releases)
+{
+	*presses = client->presses;
+	*releases = client->releases;
 }
 
 void zt_window_set_title(ZtWindow *window, const char *title)

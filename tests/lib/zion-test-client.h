@@ -48,6 +48,11 @@ void zt_window_follow_configure(ZtWindow *window);
  * button press the client saw (0 if none). */
 void zt_window_request_move(ZtWindow *window);
 void zt_window_request_resize(ZtWindow *window, uint32_t edges);
+/* Whether the window has its client's pointer, and where in it the pointer last was (surface
+ * coordinates, outside the window while a button pressed in it is held). */
+gboolean zt_window_pointer_position(ZtWindow *window, double *x, double *y);
+/* How many button presses and releases the client has received. */
+void zt_client_pointer_buttons(ZtClient *client, int *presses, int *releases);
 /* Sets the window's title and commits it. */
 void zt_window_set_title(ZtWindow *window, const char *title);
 /* Sets the window's minimum size (xdg_toplevel.set_min_size) and commits it. */
