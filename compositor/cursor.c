@@ -43,6 +43,12 @@ struct zc_cursor {
 	uint32_t resize_edges;
 	/* A pointer has moved: the cursor is on screen. */
 	gboolean moved;
+	/* While a button pressed on a surface is down, that surface keeps the pointer (an implicit
+	 * grab, which clients rely on): a selection or a scrollbar dragged past the window's edge
+	 * goes on, and the release reaches the client that had the press. Its scene node tells
+	 * where the surface is now. */
+	struct wlr_scene_node *held;
+	struct wl_listener held_destroy;
 
 	struct wl_listener motion;
 	struct wl_listener motion_absolute;
@@ -104,6 +110,7 @@ static const char *resize_image(uint32_t edges)
  * (NULL for layer surfaces; with no surface, the pointer is on the window's frame). */
 struct hit {
 	struct wlr_surface *surface;
+	struct wlr_scene_node *node; /* the surface's */
 	double sx, sy;
 	struct zc_view *view;
 };
@@ -117,8 +124,10 @@ static struct hit hit_test(struct zc_cursor *cursor)
 							cursor->wlr_cursor->y, &hit.sx, &hit.sy);
 	if (!node)
 		return hit;
-	if (node->type == WLR_SCENE_NODE_SURFACE)
+	if (node->type == WLR_SCENE_NODE_SURFACE) {
 		hit.surface = wlr_scene_surface_from_node(node)->surface;
+		hit.node = node;
+	}
 	hit.view = zc_view_from_node(server, node);
 	return hit;
 }
@@ -161,6 +170,43 @@ static struct hit focus_pointer(struct zc_cursor *cursor, uint32_t time)
 	return hit;
 }
 
+static void release_hold(struct zc_cursor *cursor)
+{
+	if (!cursor->held)
+		return;
+	wl_list_remove(&cursor->held_destroy.link);
+	cursor->held = NULL;
+}
+
+static void handle_held_destroy(struct wl_listener *listener, void *data)
+{
+	struct zc_cursor *cursor = wl_container_of(listener, cursor, held_destroy);
+	release_hold(cursor);
+}
+
+static void hold(struct zc_cursor *cursor, struct wlr_scene_node *node)
+{
+	if (cursor->held)
+		return;
+	cursor->held = node;
+	cursor->held_destroy.notify = handle_held_destroy;
+	wl_signal_add(&node->events.destroy, &cursor->held_destroy);
+}
+
+/* Sends motion to the held surface, wherever the pointer is. Returns whether there is one: while
+ * another grab runs (a popup's), the pointer goes where that grab lets it. */
+static gboolean move_held(struct zc_cursor *cursor, uint32_t time)
+{
+	struct wlr_seat *seat = cursor->server->seat;
+	if (!cursor->held || wlr_seat_pointer_has_grab(seat))
+		return FALSE;
+	int x, y;
+	wlr_scene_node_coords(cursor->held, &x, &y);
+	wlr_seat_pointer_notify_motion(seat, time, cursor->wlr_cursor->x - x,
+				       cursor->wlr_cursor->y - y);
+	return TRUE;
+}
+
 static void end_drag(struct zc_cursor *cursor)
 {
 	if (cursor->mode == CURSOR_RESIZE)
@@ -171,6 +217,8 @@ static void end_drag(struct zc_cursor *cursor)
 
 void zc_cursor_update_focus(struct zc_cursor *cursor)
 {
+	/* A window that went away with its desktop loses the pointer, even with a button down. */
+	release_hold(cursor);
 	/* A window dragged away with its desktop stays where it is. */
 	if (cursor->grabbed && cursor->grabbed->desktop != cursor->server->shown)
 		end_drag(cursor);
@@ -208,10 +256,10 @@ static void process_motion(struct zc_cursor *cursor, uint32_t time)
 {
 	zc_idle_notify_activity(cursor->server);
 	cursor->moved = TRUE;
-	if (cursor->mode == CURSOR_PASSTHROUGH)
-		focus_pointer(cursor, time);
-	else
+	if (cursor->mode != CURSOR_PASSTHROUGH)
 		drag(cursor);
+	else if (!move_held(cursor, time))
+		focus_pointer(cursor, time);
 }
 
 static void handle_motion(struct wl_listener *listener, void *data)
@@ -242,6 +290,7 @@ static void begin_drag(struct zc_cursor *cursor, struct zc_view *view, enum curs
 	cursor->grab_box = zc_view_frame_box(view);
 	cursor->resize_edges = edges;
 	/* The client gets the pointer back, and sets its image again, when the drag ends. */
+	release_hold(cursor);
 	wlr_seat_pointer_clear_focus(cursor->server->seat);
 	if (mode == CURSOR_RESIZE)
 		zc_view_set_resizing(view, true);
@@ -264,8 +313,13 @@ void zc_cursor_begin_resize(struct zc_cursor *cursor, struct zc_view *view, uint
 
 void zc_cursor_forget_view(struct zc_cursor *cursor, struct zc_view *view)
 {
-	if (cursor && cursor->grabbed == view)
+	if (!cursor)
+		return;
+	if (cursor->grabbed == view)
 		end_drag(cursor);
+	/* An unmapped window keeps its nodes, but must not keep the pointer. */
+	if (cursor->held && zc_view_from_node(cursor->server, cursor->held) == view)
+		release_hold(cursor);
 }
 
 static gboolean super_held(struct zc_server *server)
@@ -311,11 +365,21 @@ static void handle_button(struct wl_listener *listener, void *data)
 		if (cursor->mode != CURSOR_PASSTHROUGH) {
 			end_drag(cursor);
 			focus_pointer(cursor, event->time_msec);
+		} else if (cursor->held && server->seat->pointer_state.button_count == 0) {
+			/* The last button is up: the pointer goes to whatever is under it. */
+			release_hold(cursor);
+			focus_pointer(cursor, event->time_msec);
 		}
 		return;
 	}
 	if (cursor->mode != CURSOR_PASSTHROUGH)
 		return;
+	/* Another button while one is down on a surface: the same surface's. */
+	if (cursor->held && !wlr_seat_pointer_has_grab(server->seat)) {
+		wlr_seat_pointer_notify_button(server->seat, event->time_msec, event->button,
+					       event->state);
+		return;
+	}
 	/* What is under the pointer now, not when it last moved: the desktop may have changed. */
 	struct hit hit = focus_pointer(cursor, event->time_msec);
 	if (hit.view)
@@ -323,6 +387,8 @@ static void handle_button(struct wl_listener *listener, void *data)
 	if (press_binding(cursor, &hit, event->button))
 		return;
 	wlr_seat_pointer_notify_button(server->seat, event->time_msec, event->button, event->state);
+	if (hit.surface && server->seat->pointer_state.focused_surface == hit.surface)
+		hold(cursor, hit.node);
 }
 
 static void handle_axis(struct wl_listener *listener, void *data)
@@ -418,6 +484,7 @@ void zc_cursor_destroy(struct zc_cursor *cursor)
 {
 	if (!cursor)
 		return;
+	release_hold(cursor);
 	wl_list_remove(&cursor->motion.link);
 	wl_list_remove(&cursor->motion_absolute.link);
 	wl_list_remove(&cursor->button.link);

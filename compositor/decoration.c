@@ -30,7 +30,7 @@ struct xdg_decoration {
 
 struct zc_decoration {
 	struct zc_view *view;
-	struct wlr_scene_tree *tree; /* in view->tree, below the window */
+	struct wlr_scene_tree *tree; /* in view->tree, over the window */
 	struct wlr_scene_rect *title_bar, *left, *right, *bottom;
 	/* The title and desktop name drawn for each look, [0] unfocused and [1] focused; only the
 	 * current one is enabled, so focus changes redraw no text. */

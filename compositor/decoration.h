@@ -25,7 +25,8 @@ struct zc_decoration_protocols;
 struct zc_decoration_protocols *zc_decoration_protocols_create(struct zc_server *server);
 void zc_decoration_protocols_destroy(struct zc_decoration_protocols *protocols);
 
-/* Creates view's frame in view->tree, below the window. */
+/* Creates view's frame in view->tree, over what is there (the window, whose geometry the frame
+ * leaves free). */
 struct zc_decoration *zc_decoration_create(struct zc_view *view);
 void zc_decoration_destroy(struct zc_decoration *decoration);
 

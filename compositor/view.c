@@ -260,6 +260,26 @@ void zc_view_set_resizing(struct zc_view *view, bool resizing)
 	wlr_xdg_toplevel_set_resizing(view->toplevel->base, resizing);
 }
 
+/* Keeps a window's popup (a menu) on the output the window is on, as far as the popup's
+ * positioner lets it move. wlroots takes the output's box relative to the window's surface, whose
+ * origin lies the geometry's offset before the geometry's. */
+static void unconstrain_popup(struct zc_view *view, struct wlr_xdg_popup *popup)
+{
+	struct wlr_box geometry;
+	wlr_xdg_surface_get_geometry(view->toplevel->base, &geometry);
+	int x = view->tree->node.state.x + ZC_DECORATION_BORDER;
+	int y = view->tree->node.state.y + ZC_DECORATION_TITLE_HEIGHT;
+	struct wlr_output_layout *layout = view->server->output_layout;
+	struct wlr_output *output = wlr_output_layout_output_at(layout, x + geometry.width / 2.0,
+								y + geometry.height / 2.0);
+	if (!output)
+		return;
+	struct wlr_box box = *wlr_output_layout_get_box(layout, output);
+	box.x += geometry.x - x;
+	box.y += geometry.y - y;
+	wlr_xdg_popup_unconstrain_from_box(popup, &box);
+}
+
 void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 {
 	struct zc_server *server = wl_container_of(listener, server, new_xdg_surface);
@@ -275,7 +295,13 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 		if (!parent || parent->role == WLR_XDG_SURFACE_ROLE_NONE || !parent->data)
 			return;
 		struct wlr_scene_node *parent_node = parent->data;
+		struct zc_view *view = zc_view_from_node(server, parent_node);
+		/* A window's own popups go over its frame; theirs, over them. */
+		if (parent->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL)
+			parent_node = &view->popups->node;
 		xdg_surface->data = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
+		if (view)
+			unconstrain_popup(view, xdg_surface->popup);
 		return;
 	}
 	g_assert(xdg_surface->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL);
@@ -290,11 +316,15 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 	view->tree = wlr_scene_tree_create(&view->desktop->tree->node);
 	view->tree->node.data = view;
 	wlr_scene_node_set_enabled(&view->tree->node, false);
-	/* The frame first, so the window is drawn over it. */
-	view->decoration = zc_decoration_create(view);
+	/* The window, the frame over what the window draws beyond its geometry (client-side
+	 * shadows would darken the frame's colour), and the popups over both. */
 	view->scene_node = wlr_scene_xdg_surface_create(&view->tree->node, xdg_surface);
-	wlr_scene_node_set_position(view->scene_node, ZC_DECORATION_BORDER,
-				    ZC_DECORATION_TITLE_HEIGHT);
+	view->decoration = zc_decoration_create(view);
+	view->popups = wlr_scene_tree_create(&view->tree->node);
+	struct wlr_scene_node *window_nodes[] = { view->scene_node, &view->popups->node };
+	for (size_t i = 0; i < G_N_ELEMENTS(window_nodes); i++)
+		wlr_scene_node_set_position(window_nodes[i], ZC_DECORATION_BORDER,
+					    ZC_DECORATION_TITLE_HEIGHT);
 	view->scene_node->data = view;
 	xdg_surface->data = view->scene_node;
 	wl_list_init(&view->link);

@@ -2,7 +2,7 @@
  * Views: the toplevel windows of xdg-shell clients. A view lives on its client's desktop (or, for a
  * client of the privileged socket, on the desktop shown when it opened), floats, opens centred and
  * cascaded, and takes the focus when it maps. Each view is a scene tree in its desktop's tree
- * holding the frame (decoration.c) and, inside it, the window.
+ * holding the window, the frame around it (decoration.c) and the window's popups.
  */
 #pragma once
 
@@ -21,10 +21,12 @@ struct zc_view {
 	/* In the desktop's tree, at the frame's top-left corner in layout coordinates; enabled
 	 * while mapped. Its data is the view. */
 	struct wlr_scene_tree *tree;
-	/* The window (xdg surface and popups) in tree, where the frame leaves room for it. Its data
-	 * is the view too, and the xdg surface's data is this node (idle.c and popups use it). */
+	/* The window (xdg surface) in tree, where the frame leaves room for it. Its data is the
+	 * view too, and the xdg surface's data is this node (idle.c and popups use it). */
 	struct wlr_scene_node *scene_node;
 	struct zc_decoration *decoration;
+	/* The window's popups, in tree over the frame, at the same place as scene_node. */
+	struct wlr_scene_tree *popups;
 	struct wl_list link; // zc_desktop::views, while mapped
 	/* Where the frame was before the window was maximised. */
 	struct wlr_box restore;

@@ -21,6 +21,7 @@
 #define HEIGHT 720
 #define RED 0xff0000
 #define BLUE 0x0000ff
+#define GREEN 0x00ff00
 #define BLACK 0x000000
 #define WHITE 0xffffff
 /* The work desktop's colour; text on it is white (zc_label_contrasting). */
@@ -32,6 +33,7 @@
 #define FRAME_Y 195
 #define WINDOW_X 440
 #define WINDOW_Y 221
+#define TITLE_HEIGHT 26
 
 static ZtClient *connect_desktop(ZtCompositor *compositor, const char *desktop)
 {
@@ -115,6 +117,45 @@ static void test_frame(void)
 	}
 	g_assert_cmpint(white, >, 20);
 
+	zt_window_destroy(red);
+	zt_compositor_stop(compositor);
+}
+
+/* A window's popups (menus) show over its frame, and slide back onto the output when they would
+ * leave it. */
+static void test_popups(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
+	ZtWindow *red = zt_window_open(work, 400, 300, 0xffff0000);
+	/* From (420, 201) to (480, 241): over the title bar and the left border. */
+	zt_window_open_popup(red, -20, -20, 60, 40, 0xff00ff00);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, WINDOW_X - 10, WINDOW_Y - 10, GREEN,
+						 "popup-1-over-frame"),
+			==, GREEN);
+	g_assert_cmphex(
+		zt_compositor_pixel(compositor, WINDOW_X - 2, WINDOW_Y + 10, "popup-1-over-frame"),
+		==, GREEN);
+	g_assert_cmphex(
+		zt_compositor_pixel(compositor, WINDOW_X + 30, WINDOW_Y + 10, "popup-1-over-frame"),
+		==, GREEN);
+	g_assert_cmphex(
+		zt_compositor_pixel(compositor, WINDOW_X + 50, WINDOW_Y + 30, "popup-1-over-frame"),
+		==, RED);
+	zt_window_destroy(red);
+
+	/* Asked for from x 1340 to 1440, past the output's right edge: slid to end at 1280. */
+	red = zt_window_open(work, 400, 300, 0xffff0000);
+	zt_window_open_popup(red, 900, 100, 100, 50, 0xff00ff00);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, WIDTH - 1, WINDOW_Y + 120, GREEN,
+						 "popup-2-slid"),
+			==, GREEN);
+	g_assert_cmphex(
+		zt_compositor_pixel(compositor, WIDTH - 100, WINDOW_Y + 120, "popup-2-slid"), ==,
+		GREEN);
+	g_assert_cmphex(
+		zt_compositor_pixel(compositor, WIDTH - 101, WINDOW_Y + 120, "popup-2-slid"), ==,
+		BLACK);
 	zt_window_destroy(red);
 	zt_compositor_stop(compositor);
 }
@@ -288,6 +329,55 @@ static void test_client_requests(void)
 	zt_compositor_stop(compositor);
 }
 
+/* A real GTK4 app (gtk4-demo, with its own header bar) moves when its header bar is dragged: it
+ * asks with xdg_toplevel.move once the pointer has gone past its drag threshold. */
+static void test_gtk4_move(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtPointer) pointer = zt_pointer_new(compositor, WIDTH, HEIGHT);
+	g_autofree char *socket = zt_compositor_desktop_socket(compositor, "work");
+	/* GTK4 with its software renderer, no accessibility bus (the test has no session bus). */
+	const char *const argv[] = { "env", "GSK_RENDERER=cairo", "GTK_A11Y=none", "gtk4-demo",
+				     NULL };
+	g_autoptr(GSubprocess) demo = zt_compositor_spawn(compositor, socket, argv);
+	/* 800×600 in its frame from (236, 45) to (1044, 675), the header bar below the title bar
+	 * from y 71; the frame shows once the window maps with its first buffer. */
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, 236, 400, WORK, "gtk4-1-before"), ==,
+			WORK);
+	g_assert_cmphex(zt_compositor_pixel(compositor, 560, 94, "gtk4-1-before"), !=, WORK);
+
+	zt_pointer_move_to(pointer, 560, 94);
+	zt_pointer_button(pointer, BTN_LEFT, TRUE);
+	/* Two pixels right and one down at a time until the frame follows. */
+	int step = 0;
+	gboolean moving = FALSE;
+	while (!moving && step < 40) {
+		step++;
+		zt_pointer_move_to(pointer, 560 + 2 * step, 94 + step);
+		moving = zt_compositor_pixel(compositor, 236, 400, "gtk4-2-moving") != WORK;
+	}
+	g_assert_true(moving);
+	zt_pointer_move_to(pointer, 660, 144);
+	zt_pointer_button(pointer, BTN_LEFT, FALSE);
+	/* Moved by (100, 50) less the distance before GTK asked: its left border is now between
+	 * x 286 and 340, its title bar's top between y 70 and 95. */
+	g_assert_cmpint(
+		zt_compositor_count_pixels(compositor, 236, 400, 50, 1, BLACK, "gtk4-3-moved"), ==,
+		50);
+	g_assert_cmpint(
+		zt_compositor_count_pixels(compositor, 286, 400, 54, 1, WORK, "gtk4-3-moved"), ==,
+		4);
+	g_assert_cmpint(
+		zt_compositor_count_pixels(compositor, 700, 45, 1, 25, BLACK, "gtk4-3-moved"), ==,
+		25);
+	g_assert_cmpint(
+		zt_compositor_count_pixels(compositor, 700, 70, 1, 51, WORK, "gtk4-3-moved"), ==,
+		TITLE_HEIGHT);
+
+	g_subprocess_force_exit(demo);
+	zt_compositor_stop(compositor);
+}
+
 /* (d) Super+right drag resizes from the bottom-right corner, never below the window's minimum
  * size; the top-left corner stays. */
 static void test_super_resize(void)
@@ -355,6 +445,67 @@ static void test_maximize(void)
 	zt_compositor_stop(compositor);
 }
 
+/* Whether window has its client's pointer at (x, y) in surface coordinates. */
+static gboolean pointer_at(ZtWindow *window, double x, double y)
+{
+	double pointer_x, pointer_y;
+	return zt_window_pointer_position(window, &pointer_x, &pointer_y) && pointer_x == x &&
+	       pointer_y == y;
+}
+
+/* A button pressed in a window keeps the pointer there until it is released, wherever the pointer
+ * goes (over another window, over nothing): drags inside a window go on past its edge, and the
+ * release reaches the client that had the press. */
+static void test_implicit_grab(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtPointer) pointer = zt_pointer_new(compositor, WIDTH, HEIGHT);
+	g_autoptr(ZtClient) a = connect_desktop(compositor, "work");
+	g_autoptr(ZtClient) b = connect_desktop(compositor, "work");
+	ZtWindow *red = zt_window_open(a, 400, 300, 0xffff0000);
+	/* Cascaded: the window from (472, 253) to (872, 553). */
+	ZtWindow *blue = zt_window_open(b, 400, 300, 0xff0000ff);
+
+	/* Left of the blue window's frame: the red window's. */
+	zt_pointer_move_to(pointer, WINDOW_X + 10, WINDOW_Y + 19);
+	zt_pointer_button(pointer, BTN_LEFT, TRUE);
+	zt_client_roundtrip(a);
+	g_assert_true(pointer_at(red, 10, 19));
+
+	/* Over the blue window where the raised red one leaves it uncovered, then over nothing. */
+	zt_pointer_move_to(pointer, 860, 400);
+	zt_client_roundtrip(a);
+	zt_client_roundtrip(b);
+	g_assert_true(pointer_at(red, 860 - WINDOW_X, 400 - WINDOW_Y));
+	double x, y;
+	g_assert_false(zt_window_pointer_position(blue, &x, &y));
+	zt_pointer_move_to(pointer, 1000, 650);
+	zt_client_roundtrip(a);
+	g_assert_true(pointer_at(red, 1000 - WINDOW_X, 650 - WINDOW_Y));
+
+	zt_pointer_button(pointer, BTN_LEFT, FALSE);
+	zt_client_roundtrip(a);
+	zt_client_roundtrip(b);
+	int presses, releases;
+	zt_client_pointer_buttons(a, &presses, &releases);
+	g_assert_cmpint(presses, ==, 1);
+	g_assert_cmpint(releases, ==, 1);
+	zt_client_pointer_buttons(b, &presses, &releases);
+	g_assert_cmpint(presses, ==, 0);
+	g_assert_cmpint(releases, ==, 0);
+	/* Released over nothing, the pointer leaves; with no button down it follows the pointer. */
+	g_assert_false(zt_window_pointer_position(red, &x, &y));
+	zt_pointer_move_to(pointer, 860, 400);
+	zt_client_roundtrip(a);
+	zt_client_roundtrip(b);
+	g_assert_true(pointer_at(blue, 860 - 472, 400 - 253));
+	g_assert_false(zt_window_pointer_position(red, &x, &y));
+
+	zt_window_destroy(blue);
+	zt_window_destroy(red);
+	zt_compositor_stop(compositor);
+}
+
 /* Once a pointer moves, its cursor shows, even with no cursor theme to draw it from. */
 static void test_cursor_without_theme(void)
 {
@@ -381,12 +532,15 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/windows/frame", test_frame);
+	g_test_add_func("/windows/popups", test_popups);
 	g_test_add_func("/windows/click-focus", test_click_focus);
 	g_test_add_func("/windows/super-move", test_super_move);
 	g_test_add_func("/windows/title-bar-move", test_title_bar_move);
 	g_test_add_func("/windows/client-requests", test_client_requests);
+	g_test_add_func("/windows/gtk4-move", test_gtk4_move);
 	g_test_add_func("/windows/super-resize", test_super_resize);
 	g_test_add_func("/windows/maximize", test_maximize);
+	g_test_add_func("/windows/implicit-grab", test_implicit_grab);
 	g_test_add_func("/windows/cursor-without-theme", test_cursor_without_theme);
 	return g_test_run();
 }

@@ -23,7 +23,12 @@ struct zt_client {
 	guint keys_pressed;	      /* key presses received so far */
 	struct wl_pointer *pointer;   /* once the seat has one */
 	uint32_t button_serial;	      /* of the last button press */
-	GPtrArray *globals;	      /* interface names */
+	/* What the pointer events said: the surface entered (NULL after a leave), the last position
+	 * in it, and the buttons pressed and released so far. */
+	struct wl_surface *pointer_surface;
+	double pointer_x, pointer_y;
+	int presses, releases;
+	GPtrArray *globals; /* interface names */
 };
 
 struct zt_window {
@@ -39,6 +44,12 @@ struct zt_window {
 	gboolean follow_configure;
 	gboolean activated;
 	gboolean close_requested;
+	/* One popup at most (zt_window_open_popup). */
+	struct wl_surface *popup_surface;
+	struct xdg_surface *popup_xdg_surface;
+	struct xdg_popup *popup;
+	struct wl_buffer *popup_buffer;
+	gboolean popup_configured;
 };
 
 static void handle_keymap(void *data, struct wl_keyboard *keyboard, uint32_t format, int32_t fd,
@@ -89,24 +100,37 @@ static const struct wl_keyboard_listener keyboard_listener = {
 static void handle_pointer_enter(void *data, struct wl_pointer *pointer, uint32_t serial,
 				 struct wl_surface *surface, wl_fixed_t x, wl_fixed_t y)
 {
+	ZtClient *client = data;
+	client->pointer_surface = surface;
+	client->pointer_x = wl_fixed_to_double(x);
+	client->pointer_y = wl_fixed_to_double(y);
 }
 
 static void handle_pointer_leave(void *data, struct wl_pointer *pointer, uint32_t serial,
 				 struct wl_surface *surface)
 {
+	ZtClient *client = data;
+	client->pointer_surface = NULL;
 }
 
 static void handle_pointer_motion(void *data, struct wl_pointer *pointer, uint32_t time,
 				  wl_fixed_t x, wl_fixed_t y)
 {
+	ZtClient *client = data;
+	client->pointer_x = wl_fixed_to_double(x);
+	client->pointer_y = wl_fixed_to_double(y);
 }
 
 static void handle_pointer_button(void *data, struct wl_pointer *pointer, uint32_t serial,
 				  uint32_t time, uint32_t button, uint32_t state)
 {
 	ZtClient *client = data;
-	if (state == WL_POINTER_BUTTON_STATE_PRESSED)
+	if (state == WL_POINTER_BUTTON_STATE_PRESSED) {
 		client->button_serial = serial;
+		client->presses++;
+	} else {
+		client->releases++;
+	}
 }
 
 static void handle_pointer_axis(void *data, struct wl_pointer *pointer, uint32_t time,
@@ -356,12 +380,77 @@ gboolean zt_window_activated(ZtWindow *window)
 
 void zt_window_destroy(ZtWindow *window)
 {
+	/* A popup goes before its parent. */
+	if (window->popup) {
+		xdg_popup_destroy(window->popup);
+		xdg_surface_destroy(window->popup_xdg_surface);
+		wl_surface_destroy(window->popup_surface);
+		wl_buffer_destroy(window->popup_buffer);
+	}
 	xdg_toplevel_destroy(window->toplevel);
 	xdg_surface_destroy(window->xdg_surface);
 	wl_surface_destroy(window->surface);
 	wl_buffer_destroy(window->buffer);
 	zt_client_roundtrip(window->client);
 	g_free(window);
+}
+
+static void handle_popup_surface_configure(void *data, struct xdg_surface *xdg_surface,
+					   uint32_t serial)
+{
+	ZtWindow *window = data;
+	xdg_surface_ack_configure(xdg_surface, serial);
+	wl_surface_attach(window->popup_surface, window->popup_buffer, 0, 0);
+	wl_surface_damage(window->popup_surface, 0, 0, INT32_MAX, INT32_MAX);
+	wl_surface_commit(window->popup_surface);
+	window->popup_configured = TRUE;
+}
+
+static const struct xdg_surface_listener popup_surface_listener = {
+	.configure = handle_popup_surface_configure,
+};
+
+static void handle_popup_configure(void *data, struct xdg_popup *popup, int32_t x, int32_t y,
+				   int32_t width, int32_t height)
+{
+}
+
+static void handle_popup_done(void *data, struct xdg_popup *popup)
+{
+}
+
+static const struct xdg_popup_listener popup_listener = {
+	.configure = handle_popup_configure,
+	.popup_done = handle_popup_done,
+};
+
+void zt_window_open_popup(ZtWindow *window, int x, int y, int width, int height, uint32_t argb)
+{
+	ZtClient *client = window->client;
+	g_assert_null(window->popup);
+	window->popup_buffer = zt_client_solid_buffer(client, width, height, argb);
+	window->popup_surface = wl_compositor_create_surface(client->compositor);
+	window->popup_xdg_surface =
+		xdg_wm_base_get_xdg_surface(client->wm_base, window->popup_surface);
+	xdg_surface_add_listener(window->popup_xdg_surface, &popup_surface_listener, window);
+	/* Its top left corner at x, y of the window, sliding to stay on screen as menus do. */
+	struct xdg_positioner *positioner = xdg_wm_base_create_positioner(client->wm_base);
+	xdg_positioner_set_size(positioner, width, height);
+	xdg_positioner_set_anchor_rect(positioner, 0, 0, 1, 1);
+	xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+	xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+	xdg_positioner_set_offset(positioner, x, y);
+	xdg_positioner_set_constraint_adjustment(
+		positioner, XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X |
+				    XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y);
+	window->popup =
+		xdg_surface_get_popup(window->popup_xdg_surface, window->xdg_surface, positioner);
+	xdg_positioner_destroy(positioner);
+	xdg_popup_add_listener(window->popup, &popup_listener, window);
+	wl_surface_commit(window->popup_surface);
+	while (!window->popup_configured)
+		g_assert_cmpint(wl_display_dispatch(client->display), >=, 0);
+	zt_client_roundtrip(client);
 }
 
 void zt_window_flood(ZtWindow *window, int requests)
@@ -414,6 +503,22 @@ void zt_window_request_resize(ZtWindow *window, uint32_t edges)
 	xdg_toplevel_resize(window->toplevel, window->client->seat, window->client->button_serial,
 			    edges);
 	zt_client_roundtrip(window->client);
+}
+
+gboolean zt_window_pointer_position(ZtWindow *window, double *x, double *y)
+{
+	ZtClient *client = window->client;
+	if (client->pointer_surface != window->surface)
+		return FALSE;
+	*x = client->pointer_x;
+	*y = client->pointer_y;
+	return TRUE;
+}
+
+void zt_client_pointer_buttons(ZtClient *client, int *presses, int *releases)
+{
+	*presses = client->presses;
+	*releases = client->releases;
 }
 
 void zt_window_set_title(ZtWindow *window, const char *title)

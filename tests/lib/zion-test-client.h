@@ -20,6 +20,10 @@ gboolean zt_client_has_global(ZtClient *client, const char *interface);
 
 /* Opens a width×height window filled with argb (0xAARRGGBB) and waits until it is shown. */
 ZtWindow *zt_window_open(ZtClient *client, int width, int height, uint32_t argb);
+/* Opens a width×height popup of the window filled with argb, its top left corner at x, y of the
+ * window (negative: over the frame); it may slide to stay on screen, as menus do. Waits until it
+ * is shown; zt_window_destroy closes it. */
+void zt_window_open_popup(ZtWindow *window, int x, int y, int width, int height, uint32_t argb);
 /* Whether the compositor asked the window to close. */
 gboolean zt_window_close_requested(ZtWindow *window);
 /* Whether the window has keyboard focus (xdg_toplevel activated). */
@@ -44,6 +48,11 @@ void zt_window_follow_configure(ZtWindow *window);
  * button press the client saw (0 if none). */
 void zt_window_request_move(ZtWindow *window);
 void zt_window_request_resize(ZtWindow *window, uint32_t edges);
+/* Whether the window has its client's pointer, and where in it the pointer last was (surface
+ * coordinates, outside the window while a button pressed in it is held). */
+gboolean zt_window_pointer_position(ZtWindow *window, double *x, double *y);
+/* How many button presses and releases the client has received. */
+void zt_client_pointer_buttons(ZtClient *client, int *presses, int *releases);
 /* Sets the window's title and commits it. */
 void zt_window_set_title(ZtWindow *window, const char *title);
 /* Sets the window's minimum size (xdg_toplevel.set_min_size) and commits it. */
