@@ -297,7 +297,7 @@ void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data)
 		struct wlr_scene_node *parent_node = parent->data;
 		struct zc_view *view = zc_view_from_node(server, parent_node);
 		/* A window's own popups go over its frame; theirs, over them. */
-		if (parent->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL)
+		if (parent->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL && view)
 			parent_node = &view->popups->node;
 		xdg_surface->data = wlr_scene_xdg_surface_create(parent_node, xdg_surface);
 		if (view)
