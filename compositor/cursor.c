@@ -472,7 +472,7 @@ struct zc_cursor *zc_cursor_create(struct zc_server *server)
 	cursor->request_set_cursor.notify = handle_request_set_cursor;
 	wl_signal_add(&server->seat->events.request_set_cursor, &cursor->request_set_cursor);
 
-	/* Privileged: desktop.c's global filter hides it from desktop clients. */
+	/* Privileged: client.c's global filter hides it from desktop clients. */
 	struct wlr_virtual_pointer_manager_v1 *virtual_pointers =
 		wlr_virtual_pointer_manager_v1_create(server->display);
 	cursor->new_virtual_pointer.notify = handle_new_virtual_pointer;
