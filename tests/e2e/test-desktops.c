@@ -205,11 +205,14 @@ static void test_real_clients(void)
 	g_assert_cmphex(pixel, !=, BLACK);
 	g_subprocess_force_exit(weston);
 
-	const char *const foot[] = { "foot", "--override=colors.background=00ff00", "sleep", "30",
-				     NULL };
+	/* Maximised from the start: it asks before its first commit, and fills the output within
+	 * its frame. */
+	const char *const foot[] = { "foot",  "--maximized", "--override=colors.background=00ff00",
+				     "sleep", "30",	     NULL };
 	g_autoptr(GSubprocess) terminal = spawn_on(compositor, "play", foot);
 	zt_compositor_type(compositor, super_2);
 	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, GREEN, "foot"), ==, GREEN);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, 1270, 710, GREEN, "foot"), ==, GREEN);
 	g_subprocess_force_exit(terminal);
 
 	/* GTK4 with its software renderer, no accessibility bus (the test has no session bus). */
