@@ -397,3 +397,27 @@ out:
 	close(lock);
 	return ok;
 }
+
+gboolean zion_persona_store_delete(ZionPersonaStore *store, const char *name, GError **error)
+{
+	struct persona_state state;
+	if (!require_persona(store, name, &state, error))
+		return FALSE;
+	int lock = lock_persona(store, name, error);
+	if (lock < 0)
+		return FALSE;
+	/* Without its state file a persona does not exist: that unlink is the commit point, and
+	 * the version files left are leftovers the next writer would delete too. */
+	g_autofree char *dir = persona_dir(store, name);
+	g_autofree char *path = g_build_filename(dir, "state", NULL);
+	gboolean ok = TRUE;
+	if (unlink(path) < 0 && errno != ENOENT) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot remove %s: %s", path,
+			    g_strerror(errno));
+		ok = FALSE;
+	} else if ((ok = zion_sync_dir(dir, error))) {
+		remove_leftovers(store, name, &(struct persona_state){ 0 });
+	}
+	close(lock);
+	return ok;
+}

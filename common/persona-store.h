@@ -61,3 +61,6 @@ ZionPersonaVersion *zion_persona_store_save(ZionPersonaStore *store, const ZionP
 /* Makes an existing version current. */
 gboolean zion_persona_store_rollback(ZionPersonaStore *store, const char *name, const char *spec,
 				     ZionPersonaVersion **version, GError **error);
+
+/* Removes a persona and every version of it. */
+gboolean zion_persona_store_delete(ZionPersonaStore *store, const char *name, GError **error);

@@ -13,6 +13,8 @@ typedef enum {
 	ZION_ERROR_NOT_FOUND, /* a named thing does not exist */
 	ZION_ERROR_EXISTS,    /* a named thing exists already */
 	ZION_ERROR_CORRUPT,   /* stored state is damaged */
+	ZION_ERROR_DENIED,    /* the caller may not do this */
+	ZION_ERROR_BUSY,      /* the thing is in a state that does not allow it now */
 } ZionErrorCode;
 
 GQuark zion_error_quark(void);

@@ -78,6 +78,17 @@ static int persona_show(const ZionctlOptions *options, int argc, char **argv)
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent && !canonical && !names_a_file(argv[1])) {
+		g_autoptr(GVariant) reply = zionctl_agent_call(
+			agent, "ShowPersona", g_variant_new("(s)", argv[1]), "(s)", &error);
+		if (!reply)
+			return fail("show", error);
+		const char *json;
+		g_variant_get(reply, "(&s)", &json);
+		printf("%s", json);
+		return 0;
+	}
 	g_autoptr(ZionPersona) persona = load_ref(options, argv[1], &error);
 	if (!persona)
 		return fail("show", error);
@@ -85,6 +96,33 @@ static int persona_show(const ZionctlOptions *options, int argc, char **argv)
 	g_autofree char *text = canonical ? zion_canonical_json(node) : zion_pretty_json(node);
 	printf(canonical ? "%s\n" : "%s", text);
 	return 0;
+}
+
+/* Sends each file's text, so the agent reads nothing of the caller's files. */
+static int save_through_agent(GDBusConnection *agent, int argc, char **argv)
+{
+	int status = 0;
+	for (int i = 1; i < argc; i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree char *text = NULL;
+		g_autoptr(GVariant) reply = NULL;
+		if (g_file_get_contents(argv[i], &text, NULL, &error))
+			reply = zionctl_agent_call(agent, "SavePersona",
+						   g_variant_new("(ss)", argv[i], text), "(susb)",
+						   &error);
+		if (!reply) {
+			fprintf(stderr, "%s\n", error->message);
+			status = 1;
+			continue;
+		}
+		const char *name, *hash;
+		guint number;
+		gboolean created;
+		g_variant_get(reply, "(&su&sb)", &name, &number, &hash, &created);
+		printf("%s: %s version %u (hash %.12s)\n", name,
+		       created ? "saved as" : "unchanged at", number, hash);
+	}
+	return status;
 }
 
 static int persona_save(const ZionctlOptions *options, int argc, char **argv)
@@ -101,6 +139,9 @@ static int persona_save(const ZionctlOptions *options, int argc, char **argv)
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent)
+		return save_through_agent(agent, argc, argv);
 	g_autoptr(ZionPersonaStore) store =
 		zion_persona_store_open(options->state_dir, TRUE, &error);
 	if (!store)
@@ -129,6 +170,20 @@ static int persona_list(const ZionctlOptions *options, int argc, char **argv)
 			   &argv, &status))
 		return status;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent) {
+		g_autoptr(GVariant) reply =
+			zionctl_agent_call(agent, "ListPersonas", NULL, "(a(suss))", &error);
+		if (!reply)
+			return fail("list", error);
+		g_autoptr(GVariantIter) iter = NULL;
+		g_variant_get(reply, "(a(suss))", &iter);
+		const char *name, *hash, *description;
+		guint number;
+		while (g_variant_iter_next(iter, "(&su&s&s)", &name, &number, &hash, &description))
+			printf("%-16s version %-4u %.12s  %s\n", name, number, hash, description);
+		return 0;
+	}
 	g_autoptr(ZionPersonaStore) store =
 		zion_persona_store_open(options->state_dir, FALSE, &error);
 	g_auto(GStrv) names = store ? zion_persona_store_list(store, &error) : NULL;
@@ -161,12 +216,29 @@ static int persona_versions(const ZionctlOptions *options, int argc, char **argv
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
-	g_autoptr(ZionPersonaStore) store =
-		zion_persona_store_open(options->state_dir, FALSE, &error);
-	g_autoptr(GPtrArray) versions =
-		store ? zion_persona_store_versions(store, argv[1], &error) : NULL;
-	if (!versions)
-		return fail("versions", error);
+	g_autoptr(GPtrArray) versions = NULL;
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent) {
+		g_autoptr(GVariant) reply =
+			zionctl_agent_call(agent, "PersonaVersions", g_variant_new("(s)", argv[1]),
+					   "(a(usxb))", &error);
+		if (!reply)
+			return fail("versions", error);
+		versions =
+			g_ptr_array_new_with_free_func((GDestroyNotify)zion_persona_version_free);
+		g_autoptr(GVariantIter) iter = NULL;
+		g_variant_get(reply, "(a(usxb))", &iter);
+		ZionPersonaVersion v;
+		while (g_variant_iter_next(iter, "(usxb)", &v.number, &v.hash, &v.saved,
+					   &v.current))
+			g_ptr_array_add(versions, g_memdup2(&v, sizeof v));
+	} else {
+		g_autoptr(ZionPersonaStore) store =
+			zion_persona_store_open(options->state_dir, FALSE, &error);
+		versions = store ? zion_persona_store_versions(store, argv[1], &error) : NULL;
+		if (!versions)
+			return fail("versions", error);
+	}
 	printf("  VERSION  HASH          SAVED\n");
 	for (guint i = 0; i < versions->len; i++) {
 		const ZionPersonaVersion *version = g_ptr_array_index(versions, i);
@@ -191,6 +263,21 @@ static int persona_diff(const ZionctlOptions *options, int argc, char **argv)
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent && !names_a_file(argv[1]) && !names_a_file(argv[2])) {
+		g_autoptr(GVariant) reply =
+			zionctl_agent_call(agent, "DiffPersonas",
+					   g_variant_new("(ss)", argv[1], argv[2]), "(as)", &error);
+		if (!reply)
+			return fail("diff", error);
+		g_autofree const char **lines = NULL;
+		g_variant_get(reply, "(^a&s)", &lines);
+		for (guint i = 0; lines[i]; i++)
+			printf("%s\n", lines[i]);
+		if (!lines[0])
+			printf("no differences\n");
+		return 0;
+	}
 	g_autoptr(ZionPersona) a = load_ref(options, argv[1], &error);
 	g_autoptr(ZionPersona) b = a ? load_ref(options, argv[2], &error) : NULL;
 	if (!b)
@@ -220,6 +307,19 @@ static int persona_rollback(const ZionctlOptions *options, int argc, char **argv
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent) {
+		g_autoptr(GVariant) reply =
+			zionctl_agent_call(agent, "RollbackPersona",
+					   g_variant_new("(ss)", argv[1], argv[2]), "(us)", &error);
+		if (!reply)
+			return fail("rollback", error);
+		guint number;
+		const char *hash;
+		g_variant_get(reply, "(u&s)", &number, &hash);
+		printf("%s: current version is now %u (hash %.12s)\n", argv[1], number, hash);
+		return 0;
+	}
 	g_autoptr(ZionPersonaStore) store =
 		zion_persona_store_open(options->state_dir, FALSE, &error);
 	g_autoptr(ZionPersonaVersion) version = NULL;
@@ -227,6 +327,35 @@ static int persona_rollback(const ZionctlOptions *options, int argc, char **argv
 		return fail("rollback", error);
 	printf("%s: current version is now %u (hash %.12s)\n", argv[1], version->number,
 	       version->hash);
+	return 0;
+}
+
+static int persona_delete(const ZionctlOptions *options, int argc, char **argv)
+{
+	int status = 0;
+	if (!zionctl_parse("NAME",
+			   "Remove a persona and every version of it; refused while a "
+			   "desktop is made from it.",
+			   NULL, &argc, &argv, &status))
+		return status;
+	if (argc != 2) {
+		fprintf(stderr, "zionctl persona delete: give one NAME\n");
+		return 2;
+	}
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent) {
+		g_autoptr(GVariant) reply = zionctl_agent_call(
+			agent, "DeletePersona", g_variant_new("(s)", argv[1]), NULL, &error);
+		if (!reply)
+			return fail("delete", error);
+	} else {
+		g_autoptr(ZionPersonaStore) store =
+			zion_persona_store_open(options->state_dir, FALSE, &error);
+		if (!store || !zion_persona_store_delete(store, argv[1], &error))
+			return fail("delete", error);
+	}
+	printf("%s: deleted\n", argv[1]);
 	return 0;
 }
 
@@ -244,6 +373,7 @@ static const struct {
 	{ "diff", persona_diff,
 	  "diff A B                  compare two versions or files field by field" },
 	{ "rollback", persona_rollback, "rollback NAME VERSION     make a version current again" },
+	{ "delete", persona_delete, "delete NAME               remove a persona and its versions" },
 };
 
 static void print_help(FILE *out)

@@ -13,6 +13,8 @@ static const struct {
 	const char *summary;
 } groups[] = {
 	{ "persona", zionctl_persona, "write, check, version and roll back persona definitions" },
+	{ "desktop", zionctl_desktop,
+	  "create, start, hibernate and stop desktops (through zion-agent)" },
 };
 
 gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries,
@@ -37,10 +39,11 @@ static void print_help(FILE *out)
 		     "Manage Zion's tailored desktops from the command line.\n\nCommands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS(groups); i++)
 		fprintf(out, "  %-10s %s\n", groups[i].name, groups[i].summary);
-	fprintf(out, "\nOptions:\n"
-		     "  --state-dir DIR  where Zion keeps its state (default /var/lib/zion)\n"
-		     "  --verbose        say more about what is done\n"
-		     "  --help           show this help; COMMAND --help shows a command's\n");
+	fprintf(out,
+		"\nOptions:\n"
+		"  --state-dir DIR  work on the store in DIR directly, not through zion-agent\n"
+		"  --verbose        say more about what is done\n"
+		"  --help           show this help; COMMAND --help shows a command's\n");
 }
 
 int main(int argc, char **argv)
@@ -60,8 +63,10 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			options.state_dir = argv[++i];
+			options.state_dir_given = TRUE;
 		} else if (g_str_has_prefix(argv[i], "--state-dir=")) {
 			options.state_dir = argv[i] + strlen("--state-dir=");
+			options.state_dir_given = TRUE;
 		} else {
 			fprintf(stderr, "zionctl: unknown option %s (see zionctl --help)\n",
 				argv[i]);

@@ -2,10 +2,11 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 typedef struct {
 	const char *state_dir;
+	gboolean state_dir_given;
 	gboolean verbose;
 } ZionctlOptions;
 
@@ -13,7 +14,17 @@ typedef struct {
 typedef int (*ZionctlCommand)(const ZionctlOptions *options, int argc, char **argv);
 
 int zionctl_persona(const ZionctlOptions *options, int argc, char **argv);
+int zionctl_desktop(const ZionctlOptions *options, int argc, char **argv);
 
 /* Parses a command's options; prints help or the mistake and returns FALSE when it should stop. */
 gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries,
 		       int *argc, char ***argv, int *status);
+
+/*
+ * The agent, when one answers on ZION_AGENT_BUS or the system bus; NULL otherwise. Unless required,
+ * an explicit --state-dir also gives NULL: the caller then works on that store directly.
+ */
+GDBusConnection *zionctl_agent(const ZionctlOptions *options, gboolean required, GError **error);
+/* Calls an org.zion.Agent1 method; an error comes back as the agent worded it. */
+GVariant *zionctl_agent_call(GDBusConnection *agent, const char *method, GVariant *parameters,
+			     const char *reply_type, GError **error);

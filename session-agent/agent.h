@@ -1,0 +1,42 @@
+/*
+ * zion-agent: the system service behind org.zion.Agent1. It owns the persona store, base images,
+ * persona layers and desktops under its state directory. agent-main.c starts it; each agent-*.c
+ * answers one group of the interface's methods.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "desktop-record.h"
+#include "persona-store.h"
+#include "zion-agent-dbus.h"
+
+typedef struct {
+	char *state_dir;
+	GDBusConnection *connection;
+	ZionDbusAgent1 *skeleton;
+	ZionPersonaStore *personas;
+	/* Whether the bus is the machine's system bus (where polkit may answer), not a private
+	 * one given with --bus-address. */
+	gboolean system_bus;
+	/* Name to ZionDesktopRecord, every desktop of every user. */
+	GHashTable *desktops;
+} ZionAgent;
+
+/* Connects each group's handlers to the skeleton. */
+void zion_agent_personas_init(ZionAgent *agent);
+/* Loads the desktops' records too, and brings back what a crash left half done. */
+gboolean zion_agent_desktops_init(ZionAgent *agent, GError **error);
+void zion_agent_desktops_finish(ZionAgent *agent);
+
+/* The caller's desktop called name; another user's is reported as missing. */
+ZionDesktopRecord *zion_agent_caller_desktop(ZionAgent *agent, GDBusMethodInvocation *invocation,
+					     const char *name, GError **error);
+/* Records a desktop's new state and tells the bus (DesktopChanged). */
+gboolean zion_agent_set_state(ZionAgent *agent, ZionDesktopRecord *record, ZionDesktopState state,
+			      GError **error);
+/* Fails when a desktop is made from persona. */
+gboolean zion_agent_persona_unused(ZionAgent *agent, const char *persona, GError **error);
+
+/* Answers invocation with error (mapped onto org.zion.Agent1.Error.*) and frees it. */
+void zion_agent_return_error(GDBusMethodInvocation *invocation, GError *error);

@@ -1,0 +1,209 @@
+/* A system-like private bus and zion-agent from the build tree, for integration tests. */
+#include "zion-test-agent.h"
+
+#include <grp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "agent-error.h"
+#include "zion-test.h"
+
+struct zt_agent {
+	char *dir;	 /* the bus's config and socket */
+	char *state_dir; /* the agent's */
+	char *address;
+	GPid bus_pid;
+	GPid agent_pid;
+	GDBusConnection *connection;
+};
+
+/* The system bus's default policy, as Debian's system.conf has it, plus the agent's own file. */
+static const char bus_config[] =
+	"<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+	" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+	"<busconfig>\n"
+	"  <type>system</type>\n"
+	"  <listen>unix:path=%s/bus</listen>\n"
+	"  <auth>EXTERNAL</auth>\n"
+	"  <policy context=\"default\">\n"
+	"    <allow user=\"*\"/>\n"
+	"    <deny own=\"*\"/>\n"
+	"    <deny send_type=\"method_call\"/>\n"
+	"    <allow send_type=\"signal\"/>\n"
+	"    <allow send_requested_reply=\"true\" send_type=\"method_return\"/>\n"
+	"    <allow send_requested_reply=\"true\" send_type=\"error\"/>\n"
+	"    <allow receive_type=\"method_call\"/>\n"
+	"    <allow receive_type=\"method_return\"/>\n"
+	"    <allow receive_type=\"error\"/>\n"
+	"    <allow receive_type=\"signal\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.DBus\" "
+	"send_interface=\"org.freedesktop.DBus\"/>\n"
+	"  </policy>\n"
+	"  <include>%s</include>\n"
+	"</busconfig>\n";
+
+static void die_with_parent(gpointer data)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void start_agent(ZtAgent *agent)
+{
+	g_autofree char *exe =
+		g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent", "zion-agent", NULL);
+	g_autofree char *bus_arg = g_strdup_printf("--bus-address=%s", agent->address);
+	g_autofree char *state_arg = g_strdup_printf("--state-dir=%s", agent->state_dir);
+	const char *argv[] = { exe, bus_arg, state_arg, "--verbose", NULL };
+	g_autoptr(GError) error = NULL;
+	g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
+		      &agent->agent_pid, &error);
+	g_assert_no_error(error);
+	/* The name is ours once the agent has set everything up. */
+	for (int i = 0; i < 1000; i++) {
+		g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+			agent->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+			"org.freedesktop.DBus", "NameHasOwner",
+			g_variant_new("(s)", "org.zion.Agent1"), G_VARIANT_TYPE("(b)"),
+			G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+		g_assert_no_error(error);
+		gboolean owned;
+		g_variant_get(reply, "(b)", &owned);
+		if (owned)
+			return;
+		int status;
+		if (waitpid(agent->agent_pid, &status, WNOHANG) == agent->agent_pid)
+			g_error("zion-agent exited before owning its name (status %d)", status);
+		g_usleep(10 * 1000);
+	}
+	g_error("zion-agent did not own org.zion.Agent1 within 10 s");
+}
+
+ZtAgent *zt_agent_start(void)
+{
+	zion_agent_error_register();
+	ZtAgent *agent = g_new0(ZtAgent, 1);
+	agent->dir = g_strdup(zt_temp_dir());
+	agent->state_dir = g_build_filename(agent->dir, "state", NULL);
+	/* Containers' mapped root must be able to walk down to their trees. */
+	g_assert_cmpint(g_mkdir(agent->state_dir, 0711), ==, 0);
+	g_assert_cmpint(chmod(agent->dir, 0711), ==, 0);
+	g_autofree char *policy = zt_source_path("data/dbus/org.zion.Agent1.conf");
+	g_autofree char *config_text = g_strdup_printf(bus_config, agent->dir, policy);
+	g_autofree char *config = zt_write_file(agent->dir, "bus.conf", config_text);
+	g_autofree char *config_arg = g_strdup_printf("--config-file=%s", config);
+	const char *argv[] = { "dbus-daemon", config_arg, "--nofork", "--nopidfile", NULL };
+	g_autoptr(GError) error = NULL;
+	g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+		      die_with_parent, NULL, &agent->bus_pid, &error);
+	g_assert_no_error(error);
+	agent->address = g_strdup_printf("unix:path=%s/bus", agent->dir);
+	g_autofree char *socket = g_build_filename(agent->dir, "bus", NULL);
+	for (int i = 0; i < 1000 && !g_file_test(socket, G_FILE_TEST_EXISTS); i++)
+		g_usleep(5 * 1000);
+	agent->connection = g_dbus_connection_new_for_address_sync(
+		agent->address,
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL, NULL, &error);
+	g_assert_no_error(error);
+	start_agent(agent);
+	return agent;
+}
+
+static void stop_child(GPid pid, int sig)
+{
+	kill(pid, sig);
+	int status;
+	waitpid(pid, &status, 0);
+	g_spawn_close_pid(pid);
+}
+
+void zt_agent_crash_and_restart(ZtAgent *agent)
+{
+	stop_child(agent->agent_pid, SIGKILL);
+	start_agent(agent);
+}
+
+void zt_agent_stop(ZtAgent *agent)
+{
+	stop_child(agent->agent_pid, SIGTERM);
+	g_dbus_connection_close_sync(agent->connection, NULL, NULL);
+	g_object_unref(agent->connection);
+	stop_child(agent->bus_pid, SIGTERM);
+	g_free(agent->dir);
+	g_free(agent->state_dir);
+	g_free(agent->address);
+	g_free(agent);
+}
+
+const char *zt_agent_state_dir(ZtAgent *agent)
+{
+	return agent->state_dir;
+}
+
+const char *zt_agent_bus_address(ZtAgent *agent)
+{
+	return agent->address;
+}
+
+GDBusConnection *zt_agent_connection(ZtAgent *agent)
+{
+	return agent->connection;
+}
+
+static GVariant *call(ZtAgent *agent, const char *method, GVariant *parameters,
+		      const GVariantType *reply_type, GError **error)
+{
+	/* Builds and activations can take a while on a loaded machine. */
+	return g_dbus_connection_call_sync(agent->connection, "org.zion.Agent1", "/org/zion/Agent1",
+					   "org.zion.Agent1", method, parameters, reply_type,
+					   G_DBUS_CALL_FLAGS_NONE, 120000, NULL, error);
+}
+
+GVariant *zt_agent_call(ZtAgent *agent, const char *method, GVariant *parameters,
+			const GVariantType *reply_type)
+{
+	g_autoptr(GError) error = NULL;
+	GVariant *reply = call(agent, method, parameters, reply_type, &error);
+	g_assert_no_error(error);
+	return reply;
+}
+
+GError *zt_agent_call_error(ZtAgent *agent, const char *method, GVariant *parameters)
+{
+	GError *error = NULL;
+	g_autoptr(GVariant) reply = call(agent, method, parameters, NULL, &error);
+	g_assert_null(reply);
+	g_assert_nonnull(error);
+	g_dbus_error_strip_remote_error(error);
+	return error;
+}
+
+struct run_as {
+	uid_t uid;
+};
+
+static void become(gpointer data)
+{
+	const struct run_as *as = data;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (setgroups(0, NULL) < 0 || setgid(as->uid) < 0 || setuid(as->uid) < 0)
+		_exit(126);
+}
+
+int zt_run_as(ZtAgent *agent, uid_t uid, const char *const *argv, char **out, char **err)
+{
+	g_auto(GStrv) env = g_get_environ();
+	env = g_environ_setenv(env, "ZION_AGENT_BUS", agent->address, TRUE);
+	struct run_as as = { uid };
+	int status = -1;
+	g_autoptr(GError) error = NULL;
+	g_spawn_sync("/", (char **)argv, env, 0, become, &as, out, err, &status, &error);
+	g_assert_no_error(error);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

@@ -1,0 +1,34 @@
+/*
+ * zion-agent under test: a private dbus-daemon configured like the system bus (default deny, with
+ * the project's own policy file data/dbus/org.zion.Agent1.conf included, so the policy is tested
+ * too), and the agent from the build tree on it, over a temporary state directory.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <sys/types.h>
+
+typedef struct zt_agent ZtAgent;
+
+/* Starts the bus and the agent, and waits until the agent owns its name. */
+ZtAgent *zt_agent_start(void);
+/* Stops the agent (SIGTERM) and the bus; the state directory is removed at exit. */
+void zt_agent_stop(ZtAgent *agent);
+/* Kills the agent with SIGKILL, as a crash would, and starts it again on the same state. */
+void zt_agent_crash_and_restart(ZtAgent *agent);
+
+const char *zt_agent_state_dir(ZtAgent *agent);
+const char *zt_agent_bus_address(ZtAgent *agent);
+GDBusConnection *zt_agent_connection(ZtAgent *agent);
+
+/* Calls an org.zion.Agent1 method as root and returns the reply, asserting it succeeded. */
+GVariant *zt_agent_call(ZtAgent *agent, const char *method, GVariant *parameters,
+			const GVariantType *reply_type);
+/* The same, for a call that must fail: returns its error (domain ZION_ERROR when registered). */
+GError *zt_agent_call_error(ZtAgent *agent, const char *method, GVariant *parameters);
+
+/*
+ * Runs argv (argv[0] a path) as uid/gid with the agent's bus address in ZION_AGENT_BUS; returns
+ * the exit status and, when asked, what it printed.
+ */
+int zt_run_as(ZtAgent *agent, uid_t uid, const char *const *argv, char **out, char **err);
