@@ -25,6 +25,7 @@ static const char *const default_bindings[][2] = {
 	{ "Super+Return", "terminal" },
 	{ "Super+Shift+C", "clipboard-copy" },
 	{ "Super+Shift+V", "clipboard-paste" },
+	{ "Super+H", "hibernate" },
 	{ "Super+Shift+E", "exit" },
 };
 
@@ -49,6 +50,7 @@ static const struct {
 	{ "terminal", ZC_ACTION_TERMINAL },
 	{ "clipboard-copy", ZC_ACTION_CLIPBOARD_COPY },
 	{ "clipboard-paste", ZC_ACTION_CLIPBOARD_PASTE },
+	{ "hibernate", ZC_ACTION_HIBERNATE },
 	{ "exit", ZC_ACTION_EXIT },
 };
 
@@ -342,4 +344,15 @@ struct zc_config *zc_config_load(const char *path, GError **error)
 		return NULL;
 	}
 	return config;
+}
+
+const struct zc_desktop_config *zc_config_find_desktop(const struct zc_config *config,
+						       const char *name)
+{
+	for (guint i = 0; i < config->desktops->len; i++) {
+		const struct zc_desktop_config *desktop = g_ptr_array_index(config->desktops, i);
+		if (g_strcmp0(desktop->name, name) == 0)
+			return desktop;
+	}
+	return NULL;
 }

@@ -19,6 +19,7 @@ enum zc_action_kind {
 	ZC_ACTION_TERMINAL,
 	ZC_ACTION_CLIPBOARD_COPY,  /* the shown desktop's selection to the transfer slot */
 	ZC_ACTION_CLIPBOARD_PASTE, /* the transfer slot to the shown desktop, once confirmed */
+	ZC_ACTION_HIBERNATE,	   /* the shown desktop, through the agent */
 	ZC_ACTION_EXIT,
 };
 
@@ -49,3 +50,7 @@ void zc_config_free(struct zc_config *config);
 
 /* Parses "#rrggbb" into RGBA floats. */
 gboolean zc_parse_color(const char *text, float color[4]);
+
+/* The config's desktop called name, or NULL. */
+const struct zc_desktop_config *zc_config_find_desktop(const struct zc_config *config,
+						       const char *name);

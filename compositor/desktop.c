@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "agent.h"
 #include "client.h"
 #include "clipboard.h"
 #include "cursor.h"
@@ -24,6 +25,11 @@ static gboolean on_connection(gint fd, GIOCondition condition, gpointer data)
 {
 	struct zc_desktop *desktop = data;
 	int client_fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (desktop->retired) {
+		if (client_fd >= 0)
+			close(client_fd);
+		return G_SOURCE_REMOVE;
+	}
 	if (client_fd < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			g_warning("desktop %s: accept: %s", desktop->name, g_strerror(errno));
@@ -101,16 +107,49 @@ struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
 	return desktop;
 }
 
-void zc_desktop_destroy(struct zc_desktop *desktop)
+static void stop_listening(struct zc_desktop *desktop)
 {
-	if (!desktop)
+	if (desktop->listen_fd < 0)
 		return;
 	g_source_destroy(desktop->accept_source);
 	g_source_unref(desktop->accept_source);
 	close(desktop->listen_fd);
+	desktop->listen_fd = -1;
 	g_unlink(desktop->socket_path);
 	g_rmdir(desktop->socket_dir);
+}
+
+void zc_desktop_retire(struct zc_desktop *desktop)
+{
+	struct zc_server *server = desktop->server;
+	desktop->retired = true;
+	stop_listening(desktop);
+	struct wl_list *clients = wl_display_get_client_list(server->display);
+	struct wl_list *link, *next;
+	for (link = clients->next, next = link->next; link != clients;
+	     link = next, next = link->next) {
+		struct wl_client *client = wl_client_from_link(link);
+		if (zc_client_desktop(client) == desktop)
+			wl_client_destroy(client);
+	}
+	guint index;
+	if (g_ptr_array_find(server->desktops, desktop, &index))
+		g_ptr_array_steal_index(server->desktops, index);
+	g_ptr_array_add(server->retired_desktops, desktop);
+	/* The last desktop stays "shown", empty, until another appears. */
+	if (server->shown == desktop && server->desktops->len > 0)
+		zc_desktop_show(g_ptr_array_index(server->desktops, 0));
+	wlr_scene_node_set_enabled(&desktop->tree->node, false);
+	g_message("desktop %s removed", desktop->name);
+}
+
+void zc_desktop_destroy(struct zc_desktop *desktop)
+{
+	if (!desktop)
+		return;
+	stop_listening(desktop);
 	wlr_scene_node_destroy(&desktop->tree->node);
+	g_free(desktop->agent_state);
 	g_free(desktop->socket_path);
 	g_free(desktop->socket_dir);
 	g_free(desktop->name);
@@ -132,6 +171,7 @@ void zc_desktop_show(struct zc_desktop *desktop)
 	}
 	wlr_scene_node_set_enabled(&desktop->tree->node, TRUE);
 	server->shown = desktop;
+	zc_agent_desktop_shown(server->agent, desktop);
 	zc_dbus_desktop_shown(server->dbus, desktop->name);
 	g_debug("showing desktop %s", desktop->name);
 	zc_idle_update_inhibit(server);

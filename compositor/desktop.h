@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdbool.h>
 #include <wayland-server-core.h>
 #include <wlr/types/wlr_scene.h>
 
@@ -23,11 +24,22 @@ struct zc_desktop {
 	GSource *accept_source;
 	struct wlr_scene_tree *tree;
 	struct wl_list views; // zc_view::link, most recently focused first
+	/* Over the windows while the desktop is dimmed (desktop-dim.c), else NULL. */
+	struct wlr_scene_tree *dim;
+	/* Made for a desktop of the agent (not the config file), and its state there. */
+	bool from_agent;
+	char *agent_state;
+	/* Taken out of the list after the agent destroyed it: no socket, no clients, hidden; kept
+	 * until exit, since other parts may still hold a pointer to it. */
+	bool retired;
 };
 
 struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
 				     const float color[4], GError **error);
 void zc_desktop_destroy(struct zc_desktop *desktop);
+/* Takes a desktop away while the compositor runs: disconnects its clients, stops listening, moves
+ * it from server->desktops to server->retired_desktops, and shows another if it was shown. */
+void zc_desktop_retire(struct zc_desktop *desktop);
 
 /* Shows desktop on every output and gives it the keyboard focus it had. */
 void zc_desktop_show(struct zc_desktop *desktop);

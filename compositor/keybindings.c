@@ -1,6 +1,7 @@
 /* The actions behind the key bindings. */
 #include "keybindings.h"
 
+#include "agent.h"
 #include "clipboard.h"
 #include "clipboard-transfer.h"
 #include "desktop.h"
@@ -16,8 +17,15 @@ static void run_terminal(struct zc_server *server)
 	env = g_environ_setenv(env, "WAYLAND_DISPLAY", server->shown->socket_path, TRUE);
 	g_auto(GStrv) argv = NULL;
 	g_autoptr(GError) error = NULL;
-	if (!g_shell_parse_argv(server->config->terminal, NULL, &argv, &error) ||
-	    !g_spawn_async(NULL, argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &error))
+	if (!g_shell_parse_argv(server->config->terminal, NULL, &argv, &error)) {
+		g_warning("cannot start the terminal '%s': %s", server->config->terminal,
+			  error->message);
+		return;
+	}
+	/* A desktop the agent runs gets its terminal inside its container. */
+	if (zc_agent_run_in(server->agent, server->shown, argv))
+		return;
+	if (!g_spawn_async(NULL, argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &error))
 		g_warning("cannot start the terminal '%s': %s", server->config->terminal,
 			  error->message);
 }
@@ -46,6 +54,9 @@ static void run(struct zc_server *server, const struct zc_binding *binding)
 		break;
 	case ZC_ACTION_CLIPBOARD_PASTE:
 		zc_clipboard_transfer_paste(server->clipboard->transfer);
+		break;
+	case ZC_ACTION_HIBERNATE:
+		zc_agent_hibernate_shown(server->agent);
 		break;
 	case ZC_ACTION_EXIT:
 		zc_server_quit(server);

@@ -18,6 +18,7 @@
 #include <wlr/types/wlr_xdg_output_v1.h>
 
 #include "client.h"
+#include "agent.h"
 #include "clipboard.h"
 #include "cursor.h"
 #include "dbus.h"
@@ -110,6 +111,8 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 static gboolean create_desktops(struct zc_server *server, GError **error)
 {
 	server->desktops = g_ptr_array_new_with_free_func((GDestroyNotify)zc_desktop_destroy);
+	server->retired_desktops =
+		g_ptr_array_new_with_free_func((GDestroyNotify)zc_desktop_destroy);
 	for (guint i = 0; i < server->config->desktops->len; i++) {
 		const struct zc_desktop_config *config =
 			g_ptr_array_index(server->config->desktops, i);
@@ -196,6 +199,7 @@ struct zc_server *zc_server_create(const struct zc_config *config, const char *s
 	}
 	server->privileged_socket = g_strdup(socket);
 	server->dbus = zc_dbus_start(server);
+	server->agent = zc_agent_create(server);
 	return server;
 }
 
@@ -221,12 +225,14 @@ void zc_server_destroy(struct zc_server *server)
 		g_source_destroy(server->wayland_source);
 		g_source_unref(server->wayland_source);
 	}
+	zc_agent_destroy(server->agent);
 	zc_dbus_stop(server->dbus);
 	zc_message_destroy(server->overlay);
 	if (server->display)
 		wl_display_destroy_clients(server->display);
 	g_clear_pointer(&server->clipboard, zc_clipboard_destroy);
 	g_clear_pointer(&server->desktops, g_ptr_array_unref);
+	g_clear_pointer(&server->retired_desktops, g_ptr_array_unref);
 	g_clear_pointer(&server->security_context, zc_security_context_destroy);
 	g_clear_pointer(&server->grabs, zc_grabs_destroy);
 	g_clear_pointer(&server->cursor, zc_cursor_destroy);

@@ -62,7 +62,9 @@ struct zc_server {
 	struct wl_list outputs;	  // zc_output::link
 	struct wl_list keyboards; // zc_keyboard::link
 	GPtrArray *desktops;	  // of zc_desktop, in config order: Super+1 is the first
+	GPtrArray *retired_desktops; // of zc_desktop the agent destroyed (desktop.h)
 	struct zc_desktop *shown;
+	struct zc_agent *agent; /* following zion-agent's desktops (agent.h) */
 	struct zc_switch_stats *switch_stats;
 	struct zc_dbus *dbus;
 	struct zc_message *overlay; /* the desktop name after a switch */

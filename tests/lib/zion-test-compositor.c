@@ -47,6 +47,9 @@ static char **compositor_env(const char *runtime_dir)
 	const char *bus = zt_bus_address();
 	env = bus ? g_environ_setenv(env, "DBUS_SESSION_BUS_ADDRESS", bus, TRUE)
 		  : g_environ_unsetenv(env, "DBUS_SESSION_BUS_ADDRESS");
+	/* The agent is the test's (which sets ZION_AGENT_BUS), never the machine's. */
+	const char *agent = g_getenv("ZION_AGENT_BUS");
+	env = g_environ_setenv(env, "ZION_AGENT_BUS", agent ? agent : "", TRUE);
 	return env;
 }
 
