@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -65,8 +66,11 @@ static int listen_on(const char *path, GError **error)
 		return -1;
 	}
 	g_unlink(path);
+	/* The socket is bind-mounted into the desktop's container, where the desktop's user may
+	 * not be the compositor's uid (root's desktops map it elsewhere); on the host its 0700
+	 * directory keeps everyone else out. */
 	if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof(address)) < 0 ||
-	    listen(fd, 128) < 0) {
+	    chmod(path, 0666) < 0 || listen(fd, 128) < 0) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot listen on %s: %s", path,
 			    g_strerror(errno));
 		if (fd >= 0)

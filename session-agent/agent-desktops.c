@@ -178,12 +178,14 @@ gboolean zion_agent_desktops_init(ZionAgent *agent, GError **error)
 	g_autoptr(GPtrArray) records = zion_desktop_record_load_all(agent->state_dir);
 	for (guint i = 0; i < records->len; i++) {
 		ZionDesktopRecord *record = g_ptr_array_index(records, i);
+		zion_agent_runtime_recover(agent, record);
 		g_hash_table_insert(agent->desktops, record->name, record);
 	}
 	g_ptr_array_set_free_func(records, NULL);
 	g_signal_connect(agent->skeleton, "handle-list-desktops", G_CALLBACK(on_list), agent);
 	g_signal_connect(agent->skeleton, "handle-create-desktop", G_CALLBACK(on_create), agent);
 	g_signal_connect(agent->skeleton, "handle-destroy", G_CALLBACK(on_destroy), agent);
+	zion_agent_runtime_init(agent);
 	return TRUE;
 }
 

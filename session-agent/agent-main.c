@@ -86,6 +86,7 @@ int main(int argc, char **argv)
 	}
 	agent.skeleton = zion_dbus_agent1_skeleton_new();
 	zion_agent_personas_init(&agent);
+	zion_agent_images_init(&agent);
 	if (!zion_agent_desktops_init(&agent, &error) ||
 	    !g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(agent.skeleton),
 					      agent.connection, OBJECT_PATH, &error)) {

@@ -25,9 +25,18 @@ typedef struct {
 
 /* Connects each group's handlers to the skeleton. */
 void zion_agent_personas_init(ZionAgent *agent);
+void zion_agent_images_init(ZionAgent *agent);
 /* Loads the desktops' records too, and brings back what a crash left half done. */
 gboolean zion_agent_desktops_init(ZionAgent *agent, GError **error);
 void zion_agent_desktops_finish(ZionAgent *agent);
+
+/* Activate and the other methods that run desktops (agent-runtime.c). */
+void zion_agent_runtime_init(ZionAgent *agent);
+/* At start: adopts a desktop still running, finishes or undoes what a crash interrupted. */
+void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record);
+/* Starts argv inside a running desktop as its user; env is a{ss} or NULL. */
+gboolean zion_agent_run_in(ZionAgent *agent, ZionDesktopRecord *record, const char *const *argv,
+			   GVariant *env, pid_t *pid, GError **error);
 
 /* The caller's desktop called name; another user's is reported as missing. */
 ZionDesktopRecord *zion_agent_caller_desktop(ZionAgent *agent, GDBusMethodInvocation *invocation,

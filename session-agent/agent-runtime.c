@@ -1,0 +1,521 @@
+/*
+ * org.zion.Agent1's methods that run desktops: Activate, Deactivate, Hibernate, Resume, RunIn,
+ * SetResources, Usage; and, when the agent starts, bringing back desktops a crash left half done.
+ * Every change of state is written to the desktop's record before the step it announces, so a
+ * restarted agent knows what to finish or undo.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent-caller.h"
+#include "agent.h"
+#include "cgroups.h"
+#include "container.h"
+#include "desktop-mount.h"
+#include "image-store.h"
+#include "layer-build.h"
+#include "remove-tree.h"
+#include "zion-error.h"
+
+#define STOP_TIMEOUT_MS 2000
+#define SOCKET_INSIDE "run/zion/wayland-0"
+
+/* Container names are global on the machine (its cgroups are): the state directory is part of
+ * them, so two agents (tests) never collide. */
+static char *container_name(ZionAgent *agent, const char *desktop)
+{
+	g_autofree char *hash =
+		g_compute_checksum_for_string(G_CHECKSUM_SHA256, agent->state_dir, -1);
+	return g_strdup_printf("z%.8s-%s", hash, desktop);
+}
+
+static char *lxcpath(ZionAgent *agent)
+{
+	return g_build_filename(agent->state_dir, "lxc", NULL);
+}
+
+static char *desktop_path(ZionAgent *agent, const char *desktop, const char *part)
+{
+	return g_build_filename(agent->state_dir, "desktops", desktop, part, NULL);
+}
+
+static ZionLimits limits_of(const ZionPersona *persona, const ZionDesktopResources *res)
+{
+	ZionLimits limits = {
+		.memory = persona ? persona->resources.memory : 0,
+		.pids = persona ? persona->resources.pids : 0,
+		.cpus_milli = persona ? persona->resources.cpus_milli : 0,
+		.cpu_weight = persona ? persona->resources.cpu_weight : 0,
+	};
+	if (res->memory >= 0)
+		limits.memory = res->memory;
+	if (res->pids >= 0)
+		limits.pids = res->pids;
+	if (res->cpus_milli >= 0)
+		limits.cpus_milli = res->cpus_milli;
+	if (res->cpu_weight >= 0)
+		limits.cpu_weight = res->cpu_weight;
+	return limits;
+}
+
+/* The name of uid 1000 inside: the persona's user with that uid, else the base's "user". */
+static const char *desktop_user(const ZionPersona *persona)
+{
+	for (guint i = 0; i < persona->users->len; i++) {
+		const ZionPersonaUser *user = g_ptr_array_index(persona->users, i);
+		if (user->uid == ZION_DESKTOP_UID)
+			return user->name;
+	}
+	return "user";
+}
+
+/* Undoes whatever part of an activation exists: container, mount, session layer. */
+static void tear_down(ZionAgent *agent, ZionDesktopRecord *record)
+{
+	g_autofree char *name = container_name(agent, record->name);
+	g_autofree char *path = lxcpath(agent);
+	g_autoptr(GError) error = NULL;
+	if (zion_container_is_running(path, name)) {
+		zion_cgroups_thaw(name, NULL);
+		if (!zion_container_stop(path, name, STOP_TIMEOUT_MS, &error)) {
+			g_warning("%s; killing it", error->message);
+			g_clear_error(&error);
+			zion_cgroups_kill(name, NULL);
+		}
+	}
+	g_autofree char *merged = desktop_path(agent, record->name, "merged");
+	if (!zion_desktop_umount(merged, &error)) {
+		g_warning("%s", error->message);
+		g_clear_error(&error);
+	}
+	g_autofree char *session = desktop_path(agent, record->name, "session");
+	if (!zion_remove_tree(session, &error))
+		g_warning("%s", error->message);
+}
+
+static gboolean make_dir(const char *path, mode_t mode, uid_t uid, GError **error)
+{
+	if ((g_mkdir_with_parents(path, mode) < 0 || chmod(path, mode) < 0 ||
+	     chown(path, uid, uid) < 0)) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot make %s: %s", path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char *socket,
+			 GError **error)
+{
+	g_autoptr(ZionPersonaVersion) version = NULL;
+	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
+								 record->version, &version, error);
+	if (!persona)
+		return FALSE;
+	g_autoptr(ZionImage) image = zion_image_lookup(agent->state_dir, persona->base, error);
+	gboolean built;
+	g_autofree char *layer = image ? zion_layer_ensure(agent->state_dir, image, persona,
+							   version->hash, &built, error)
+				       : NULL;
+	if (!layer)
+		return FALSE;
+
+	ZionIdMap map;
+	zion_id_map_for_owner(&map, record->owner);
+	guint32 user_host = zion_id_map_to_host(&map, ZION_DESKTOP_UID);
+	g_autofree char *session = desktop_path(agent, record->name, "session");
+	g_autofree char *upper = g_build_filename(session, "upper", NULL);
+	g_autofree char *work = g_build_filename(session, "work", NULL);
+	g_autofree char *merged = desktop_path(agent, record->name, "merged");
+	g_autofree char *home = desktop_path(agent, record->name, "home");
+	g_autofree char *shared_root = g_build_filename(agent->state_dir, "shared", NULL);
+	g_autofree char *shared = g_strdup_printf("%s/%u", shared_root, record->owner);
+	/* A session layer left by a crash was already thrown away by recovery. */
+	/* Every directory above what is mounted must be searchable by the desktop's root. */
+	if (!make_dir(shared_root, 0711, 0, error) || !make_dir(upper, 0755, 0, error) ||
+	    !make_dir(work, 0755, 0, error) || !make_dir(merged, 0755, 0, error) ||
+	    !make_dir(home, 0700, user_host, error) || !make_dir(shared, 0700, user_host, error))
+		return FALSE;
+	const char *lowers[] = { layer, image->rootfs, NULL };
+	if (!zion_desktop_mount(merged, lowers, session, &map, error))
+		return FALSE;
+
+	const char *user = desktop_user(persona);
+	g_autofree char *home_inside = g_strdup_printf("home/%s", user);
+	g_autofree char *shared_inside = g_strdup_printf("home/%s/Shared", user);
+	ZionBindMount mounts[3] = {
+		{ home, home_inside, TRUE, FALSE },
+		{ shared, shared_inside, TRUE, FALSE },
+	};
+	guint n_mounts = 2;
+	if (socket && g_file_test(socket, G_FILE_TEST_EXISTS))
+		mounts[n_mounts++] = (ZionBindMount){ socket, SOCKET_INSIDE, FALSE, FALSE };
+	else
+		g_message("desktop %s: no compositor socket at %s; its apps cannot show windows",
+			  record->name, socket ? socket : "(none)");
+	g_autofree char *home_env = g_strdup_printf("HOME=/home/%s", user);
+	g_autofree char *user_env = g_strdup_printf("USER=%s", user);
+	g_autofree char *desktop_env = g_strdup_printf("ZION_DESKTOP=%s", record->name);
+	const char *environment[] = { "WAYLAND_DISPLAY=/" SOCKET_INSIDE,
+				      "XDG_SESSION_TYPE=wayland",
+				      home_env,
+				      user_env,
+				      desktop_env,
+				      NULL };
+	g_autofree char *name = container_name(agent, record->name);
+	g_autofree char *path = lxcpath(agent);
+	const char *hostname =
+		persona->network.hostname ? persona->network.hostname : persona->name;
+	ZionContainerSpec spec = {
+		.name = name,
+		.lxcpath = path,
+		.rootfs = merged,
+		.hostname = hostname,
+		.map = &map,
+		.environment = environment,
+		.mounts = mounts,
+		.n_mounts = n_mounts,
+		.limits = limits_of(persona, &record->resources),
+	};
+	if (!make_dir(path, 0711, 0, error) || !zion_container_write_config(&spec, error) ||
+	    !zion_container_start(path, name, error))
+		return FALSE;
+	record->active_version = version->number;
+	record->activated_at = g_get_real_time() / G_USEC_PER_SEC;
+	record->activations++;
+	g_autofree char *layer_dir = g_path_get_dirname(layer);
+	g_free(record->layer);
+	record->layer = g_path_get_basename(layer_dir);
+	for (guint i = 0; persona->autostart[i]; i++) {
+		g_auto(GStrv) argv = NULL;
+		pid_t pid;
+		g_autoptr(GError) local = NULL;
+		if (!g_shell_parse_argv(persona->autostart[i], NULL, &argv, &local) ||
+		    !zion_agent_run_in(agent, record, (const char *const *)argv, NULL, &pid,
+				       &local))
+			g_warning("desktop %s: autostart '%s': %s", record->name,
+				  persona->autostart[i], local->message);
+	}
+	return TRUE;
+}
+
+static void reap(GPid pid, gint status, gpointer data)
+{
+	g_debug("process %d in a desktop ended (status %d)", (int)pid, status);
+	g_spawn_close_pid(pid);
+}
+
+gboolean zion_agent_run_in(ZionAgent *agent, ZionDesktopRecord *record, const char *const *argv,
+			   GVariant *env, pid_t *pid, GError **error)
+{
+	if (record->state != ZION_DESKTOP_RUNNING) {
+		/* A process attached to a frozen desktop would join its frozen cgroup. */
+		g_set_error(error, ZION_ERROR, ZION_ERROR_BUSY, "desktop '%s' is %s, not running",
+			    record->name, zion_desktop_state_names[record->state]);
+		return FALSE;
+	}
+	if (!argv[0]) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID, "nothing to run");
+		return FALSE;
+	}
+	g_autoptr(GPtrArray) vars = g_ptr_array_new_with_free_func(g_free);
+	if (env) {
+		GVariantIter iter;
+		const char *key, *value;
+		g_variant_iter_init(&iter, env);
+		while (g_variant_iter_next(&iter, "{&s&s}", &key, &value)) {
+			if (!*key || strchr(key, '=')) {
+				g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+					    "'%s' cannot name an environment variable", key);
+				return FALSE;
+			}
+			g_ptr_array_add(vars, g_strdup_printf("%s=%s", key, value));
+		}
+	}
+	g_ptr_array_add(vars, NULL);
+	g_autofree char *name = container_name(agent, record->name);
+	g_autofree char *path = lxcpath(agent);
+	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
+								 record->version, NULL, NULL);
+	g_autofree char *cwd =
+		g_strdup_printf("/home/%s", persona ? desktop_user(persona) : "user");
+	if (!zion_container_run(path, name, ZION_DESKTOP_UID, ZION_DESKTOP_UID, cwd, argv,
+				(const char *const *)vars->pdata, -1, pid, error))
+		return FALSE;
+	g_child_watch_add(*pid, reap, NULL);
+	g_message("desktop %s: started %s as pid %d", record->name, argv[0], (int)*pid);
+	return TRUE;
+}
+
+/* Looks up the caller's desktop and checks its state is one of those allowed (a bit mask). */
+static ZionDesktopRecord *desktop_in(ZionAgent *agent, GDBusMethodInvocation *invocation,
+				     const char *name, guint allowed, const char *doing,
+				     GError **error)
+{
+	ZionDesktopRecord *record = zion_agent_caller_desktop(agent, invocation, name, error);
+	if (record && !(allowed & (1u << record->state))) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_BUSY, "desktop '%s' is %s; cannot %s it",
+			    name, zion_desktop_state_names[record->state], doing);
+		return NULL;
+	}
+	return record;
+}
+
+#define IN(state) (1u << ZION_DESKTOP_##state)
+
+static gboolean on_activate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+			    const char *name, GVariant *options, ZionAgent *agent)
+{
+	GError *error = NULL;
+	ZionDesktopRecord *record =
+		desktop_in(agent, invocation, name, IN(STOPPED), "activate", &error);
+	const char *socket = NULL;
+	g_variant_lookup(options, "wayland-socket", "&s", &socket);
+	g_autofree char *default_socket =
+		record ? g_strdup_printf("/run/user/%u/zion/desktops/%s/wayland-0", record->owner,
+					 name)
+		       : NULL;
+	if (!record || !zion_agent_set_state(agent, record, ZION_DESKTOP_STARTING, &error)) {
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	gint64 start = g_get_monotonic_time();
+	if (!activate(agent, record, socket ? socket : default_socket, &error)) {
+		g_prefix_error(&error, "desktop %s was not activated: ", name);
+		tear_down(agent, record);
+		zion_agent_set_state(agent, record, ZION_DESKTOP_STOPPED, NULL);
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	zion_agent_set_state(agent, record, ZION_DESKTOP_RUNNING, NULL);
+	g_message("desktop %s activated in %.1f ms", name,
+		  (g_get_monotonic_time() - start) / 1000.0);
+	zion_dbus_agent1_complete_activate(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+struct deactivation {
+	ZionAgent *agent;
+	ZionDesktopRecord *record;
+	GDBusMethodInvocation *invocation;
+};
+
+static void tear_down_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+	struct deactivation *d = data;
+	tear_down(d->agent, d->record);
+	g_task_return_boolean(task, TRUE);
+}
+
+/* The main loop must keep running while a desktop stops: the processes RunIn started are the
+ * agent's children, and the desktop's init cannot finish exiting until they are reaped. */
+static void on_torn_down(GObject *source, GAsyncResult *result, gpointer data)
+{
+	struct deactivation *d = data;
+	ZionDesktopRecord *record = d->record;
+	record->active_version = 0;
+	g_clear_pointer(&record->layer, g_free);
+	record->activated_at = 0;
+	zion_agent_set_state(d->agent, record, ZION_DESKTOP_STOPPED, NULL);
+	zion_dbus_agent1_complete_deactivate(d->agent->skeleton, d->invocation, 0);
+	g_free(d);
+}
+
+static gboolean on_deactivate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+			      const char *name, gboolean save, ZionAgent *agent)
+{
+	GError *error = NULL;
+	ZionDesktopRecord *record = desktop_in(agent, invocation, name,
+					       IN(RUNNING) | IN(HIBERNATED), "deactivate", &error);
+	if (record && save)
+		g_set_error(&error, ZION_ERROR, ZION_ERROR_INVALID,
+			    "saving a session as a persona version is not implemented yet; "
+			    "deactivate without saving");
+	if (error || !zion_agent_set_state(agent, record, ZION_DESKTOP_STOPPING, &error)) {
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	struct deactivation *d = g_new0(struct deactivation, 1);
+	*d = (struct deactivation){ agent, record, invocation };
+	g_autoptr(GTask) task = g_task_new(NULL, NULL, on_torn_down, d);
+	g_task_set_task_data(task, d, NULL);
+	g_task_run_in_thread(task, tear_down_in_thread);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_hibernate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+			     const char *name, ZionAgent *agent)
+{
+	GError *error = NULL;
+	ZionDesktopRecord *record =
+		desktop_in(agent, invocation, name, IN(RUNNING), "hibernate", &error);
+	g_autofree char *container = record ? container_name(agent, name) : NULL;
+	gint64 start = g_get_monotonic_time();
+	if (!record || !zion_cgroups_freeze(container, &error) ||
+	    !zion_agent_set_state(agent, record, ZION_DESKTOP_HIBERNATED, &error)) {
+		if (record)
+			zion_cgroups_thaw(container, NULL);
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	g_debug("desktop %s frozen in %.2f ms", name, (g_get_monotonic_time() - start) / 1000.0);
+	zion_dbus_agent1_complete_hibernate(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_resume(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+			  const char *name, ZionAgent *agent)
+{
+	GError *error = NULL;
+	ZionDesktopRecord *record =
+		desktop_in(agent, invocation, name, IN(HIBERNATED), "resume", &error);
+	g_autofree char *container = record ? container_name(agent, name) : NULL;
+	if (!record || !zion_cgroups_thaw(container, &error) ||
+	    !zion_agent_set_state(agent, record, ZION_DESKTOP_RUNNING, &error)) {
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	zion_dbus_agent1_complete_resume(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_run_in(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+			  const char *name, const char *const *argv, GVariant *env,
+			  ZionAgent *agent)
+{
+	GError *error = NULL;
+	ZionDesktopRecord *record = zion_agent_caller_desktop(agent, invocation, name, &error);
+	pid_t pid;
+	if (!record || !zion_agent_run_in(agent, record, argv, env, &pid, &error)) {
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	zion_dbus_agent1_complete_run_in(skeleton, invocation, (guint)pid);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_set_resources(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+				 const char *name, GVariant *resources, ZionAgent *agent)
+{
+	GError *error = NULL;
+	ZionDesktopRecord *record = zion_agent_caller_desktop(agent, invocation, name, &error);
+	if (!record) {
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	ZionDesktopResources wanted = record->resources;
+	GVariantIter iter;
+	const char *key;
+	GVariant *value;
+	g_variant_iter_init(&iter, resources);
+	while (!error && g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		if (strcmp(key, "memory") == 0 &&
+		    g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
+			wanted.memory = (gint64)g_variant_get_uint64(value);
+		else if (strcmp(key, "pids") == 0 &&
+			 g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
+			wanted.pids = g_variant_get_uint32(value);
+		else if (strcmp(key, "cpus-milli") == 0 &&
+			 g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
+			wanted.cpus_milli = g_variant_get_uint32(value);
+		else if (strcmp(key, "cpu-weight") == 0 &&
+			 g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32) &&
+			 g_variant_get_uint32(value) <= 10000)
+			wanted.cpu_weight = g_variant_get_uint32(value);
+		else
+			g_set_error(&error, ZION_ERROR, ZION_ERROR_INVALID,
+				    "unknown resource '%s' of type %s (memory t, pids u, "
+				    "cpus-milli u, cpu-weight u up to 10000)",
+				    key, g_variant_get_type_string(value));
+		g_variant_unref(value);
+	}
+	gboolean live =
+		record->state == ZION_DESKTOP_RUNNING || record->state == ZION_DESKTOP_HIBERNATED;
+	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
+								 record->version, NULL, NULL);
+	ZionLimits limits = limits_of(persona, &wanted);
+	g_autofree char *container = container_name(agent, name);
+	ZionDesktopResources old = record->resources;
+	record->resources = wanted;
+	if (error || (live && !zion_cgroups_set_limits(container, &limits, &error)) ||
+	    !zion_desktop_record_save(agent->state_dir, record, &error)) {
+		record->resources = old;
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	g_message("desktop %s: limits changed%s", name, live ? " (live)" : "");
+	zion_dbus_agent1_complete_set_resources(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_usage(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
+			 const char *name, ZionAgent *agent)
+{
+	GError *error = NULL;
+	ZionDesktopRecord *record = zion_agent_caller_desktop(agent, invocation, name, &error);
+	ZionUsage usage = { 0 };
+	gboolean live = record && (record->state == ZION_DESKTOP_RUNNING ||
+				   record->state == ZION_DESKTOP_HIBERNATED);
+	g_autofree char *container = record ? container_name(agent, name) : NULL;
+	if (!record || (live && !zion_cgroups_usage(container, &usage, &error))) {
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	GVariantBuilder builder;
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
+	g_variant_builder_add(&builder, "{sv}", "cpu-ns", g_variant_new_uint64(usage.cpu_ns));
+	g_variant_builder_add(&builder, "{sv}", "memory", g_variant_new_uint64(usage.memory));
+	g_variant_builder_add(&builder, "{sv}", "memory-peak",
+			      g_variant_new_uint64(usage.memory_peak));
+	guint64 uptime = live ? g_get_real_time() / G_USEC_PER_SEC - record->activated_at : 0;
+	g_variant_builder_add(&builder, "{sv}", "uptime-s", g_variant_new_uint64(uptime));
+	g_variant_builder_add(&builder, "{sv}", "activations",
+			      g_variant_new_uint32(record->activations));
+	g_variant_builder_add(&builder, "{sv}", "state",
+			      g_variant_new_string(zion_desktop_state_names[record->state]));
+	zion_dbus_agent1_complete_usage(skeleton, invocation, g_variant_builder_end(&builder));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
+{
+	g_autofree char *name = container_name(agent, record->name);
+	g_autofree char *path = lxcpath(agent);
+	gboolean running = zion_container_is_running(path, name);
+	gboolean settled = record->state == ZION_DESKTOP_STOPPED ||
+			   ((record->state == ZION_DESKTOP_RUNNING ||
+			     record->state == ZION_DESKTOP_HIBERNATED) &&
+			    running);
+	if (settled) {
+		if (running)
+			g_message("desktop %s: adopted, %s", record->name,
+				  zion_desktop_state_names[record->state]);
+		return;
+	}
+	/* Half started, half stopped, or its container died with the agent: back to stopped,
+	 * the session's changes thrown away as a deactivation without saving would. */
+	g_message("desktop %s: was %s when the agent stopped; cleaning up", record->name,
+		  zion_desktop_state_names[record->state]);
+	tear_down(agent, record);
+	record->active_version = 0;
+	g_clear_pointer(&record->layer, g_free);
+	record->activated_at = 0;
+	record->state = ZION_DESKTOP_STOPPED;
+	g_autoptr(GError) error = NULL;
+	if (!zion_desktop_record_save(agent->state_dir, record, &error))
+		g_warning("%s", error->message);
+}
+
+void zion_agent_runtime_init(ZionAgent *agent)
+{
+	g_signal_connect(agent->skeleton, "handle-activate", G_CALLBACK(on_activate), agent);
+	g_signal_connect(agent->skeleton, "handle-deactivate", G_CALLBACK(on_deactivate), agent);
+	g_signal_connect(agent->skeleton, "handle-hibernate", G_CALLBACK(on_hibernate), agent);
+	g_signal_connect(agent->skeleton, "handle-resume", G_CALLBACK(on_resume), agent);
+	g_signal_connect(agent->skeleton, "handle-run-in", G_CALLBACK(on_run_in), agent);
+	g_signal_connect(agent->skeleton, "handle-set-resources", G_CALLBACK(on_set_resources),
+			 agent);
+	g_signal_connect(agent->skeleton, "handle-usage", G_CALLBACK(on_usage), agent);
+}
