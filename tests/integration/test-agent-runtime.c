@@ -23,7 +23,7 @@ static const char persona[] = "schema: zion/v1\n"
 
 static void call(const char *method, GVariant *parameters)
 {
-	g_autoptr(GVariant) reply = zt_agent_call(agent, method, parameters, NULL);
+	zt_agent_do(agent, method, parameters, NULL);
 }
 
 static GVariant *no_options(void)
@@ -45,9 +45,8 @@ static char *run_in(const char *desktop, const char *script)
 		"(%s) > ~/Shared/out.tmp 2>&1; mv ~/Shared/out.tmp ~/Shared/out", script);
 	const char *argv[] = { "/bin/sh", "-c", full, NULL };
 	GVariant *env = g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0);
-	g_autoptr(GVariant) reply =
-		zt_agent_call(agent, "RunIn", g_variant_new("(s^as@a{ss})", desktop, argv, env),
-			      G_VARIANT_TYPE("(u)"));
+	zt_agent_do(agent, "RunIn", g_variant_new("(s^as@a{ss})", desktop, argv, env),
+		    G_VARIANT_TYPE("(u)"));
 	for (int i = 0; i < 1000 && !g_file_test(out, G_FILE_TEST_EXISTS); i++)
 		g_usleep(10 * 1000);
 	char *text = NULL;
@@ -101,8 +100,7 @@ static void test_activate_see_hibernate_deactivate(void)
 	/* A busy loop uses CPU until the desktop is frozen. */
 	const char *spin[] = { "/bin/sh", "-c", "while :; do :; done", NULL };
 	GVariant *env = g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0);
-	g_autoptr(GVariant) spinning = zt_agent_call(
-		agent, "RunIn", g_variant_new("(s^as@a{ss})", "one", spin, env), NULL);
+	zt_agent_do(agent, "RunIn", g_variant_new("(s^as@a{ss})", "one", spin, env), NULL);
 	g_usleep(200 * 1000);
 	call("Hibernate", g_variant_new("(s)", "one"));
 	guint64 frozen_at = usage("one", "cpu-ns");
@@ -123,15 +121,14 @@ static void test_activate_see_hibernate_deactivate(void)
 	g_autofree char *merged =
 		g_build_filename(zt_agent_state_dir(agent), "desktops", "one", "merged", NULL);
 	g_assert_true(mounted(merged));
-	g_autoptr(GVariant) stopped = zt_agent_call(
-		agent, "Deactivate", g_variant_new("(sb)", "one", FALSE), G_VARIANT_TYPE("(u)"));
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "one", FALSE),
+		    G_VARIANT_TYPE("(u)"));
 	g_assert_false(mounted(merged));
 	call("Activate", g_variant_new("(s@a{sv})", "one", no_options()));
 	g_autofree char *gone = run_in("one", "cat /tmp/mark 2>/dev/null || echo gone");
 	g_assert_cmpstr(gone, ==, "gone");
 	g_assert_cmpuint(usage("one", "uptime-s"), <, 60);
-	g_autoptr(GVariant) again =
-		zt_agent_call(agent, "Deactivate", g_variant_new("(sb)", "one", FALSE), NULL);
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "one", FALSE), NULL);
 	call("Destroy", g_variant_new("(s)", "one"));
 }
 
@@ -152,8 +149,7 @@ static void test_live_limits(void)
 	call("SetResources", g_variant_new("(sa{sv})", "hog", &limits));
 	g_autofree char *survived = run_in("hog", hog);
 	g_assert_cmpstr(survived, ==, "survived 48000000");
-	g_autoptr(GVariant) stopped =
-		zt_agent_call(agent, "Deactivate", g_variant_new("(sb)", "hog", FALSE), NULL);
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "hog", FALSE), NULL);
 	call("Destroy", g_variant_new("(s)", "hog"));
 }
 
@@ -168,8 +164,7 @@ static void test_agent_killed(void)
 	g_assert_cmpstr(alive, ==, "alive");
 
 	/* A record that says "starting" is what a kill during Activate leaves. */
-	g_autoptr(GVariant) stopped =
-		zt_agent_call(agent, "Deactivate", g_variant_new("(sb)", "kept", FALSE), NULL);
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "kept", FALSE), NULL);
 	g_autofree char *record = g_build_filename(zt_agent_state_dir(agent), "desktops", "kept",
 						   "desktop.ini", NULL);
 	g_autofree char *text = NULL;

@@ -44,15 +44,14 @@ static void test_desktops_appear_and_go(void)
 {
 	ZtAgent *agent = zt_agent_start();
 	g_setenv("ZION_AGENT_BUS", zt_agent_bus_address(agent), TRUE);
-	g_autoptr(GVariant) saved = zt_agent_call(
+	zt_agent_do(
 		agent, "SavePersona",
 		g_variant_new("(ss)", "red.yaml",
 			      "schema: zion/v1\nname: red\nappearance:\n  color: \"#e01b24\"\n"),
 		NULL);
 	GVariant *no_options = g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-	g_autoptr(GVariant) early =
-		zt_agent_call(agent, "CreateDesktop",
-			      g_variant_new("(ss@a{sv})", "early", "red", no_options), NULL);
+	zt_agent_do(agent, "CreateDesktop", g_variant_new("(ss@a{sv})", "early", "red", no_options),
+		    NULL);
 
 	ZtBus *bus = zt_bus_start();
 	ZtCompositor *compositor = zt_compositor_start(config);
@@ -61,22 +60,19 @@ static void test_desktops_appear_and_go(void)
 	wait_desktops(bus, "base #333333;early #e01b24;");
 	/* ...and those made later appear. */
 	no_options = g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-	g_autoptr(GVariant) late =
-		zt_agent_call(agent, "CreateDesktop",
-			      g_variant_new("(ss@a{sv})", "late", "red", no_options), NULL);
+	zt_agent_do(agent, "CreateDesktop", g_variant_new("(ss@a{sv})", "late", "red", no_options),
+		    NULL);
 	wait_desktops(bus, "base #333333;early #e01b24;late #e01b24;");
 	g_autofree char *socket = zt_compositor_desktop_socket(compositor, "late");
 	g_assert_true(g_file_test(socket, G_FILE_TEST_EXISTS));
 
-	g_autoptr(GVariant) destroyed =
-		zt_agent_call(agent, "Destroy", g_variant_new("(s)", "early"), NULL);
+	zt_agent_do(agent, "Destroy", g_variant_new("(s)", "early"), NULL);
 	wait_desktops(bus, "base #333333;late #e01b24;");
 	g_autofree char *early_socket = zt_compositor_desktop_socket(compositor, "early");
 	g_assert_false(g_file_test(early_socket, G_FILE_TEST_EXISTS));
 	g_assert_true(zt_compositor_alive(compositor));
 
-	g_autoptr(GVariant) destroyed2 =
-		zt_agent_call(agent, "Destroy", g_variant_new("(s)", "late"), NULL);
+	zt_agent_do(agent, "Destroy", g_variant_new("(s)", "late"), NULL);
 	zt_compositor_stop(compositor);
 	zt_bus_stop(bus);
 	g_unsetenv("ZION_AGENT_BUS");

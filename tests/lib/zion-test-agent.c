@@ -174,6 +174,12 @@ GVariant *zt_agent_call(ZtAgent *agent, const char *method, GVariant *parameters
 	return reply;
 }
 
+void zt_agent_do(ZtAgent *agent, const char *method, GVariant *parameters,
+		 const GVariantType *reply_type)
+{
+	g_variant_unref(zt_agent_call(agent, method, parameters, reply_type));
+}
+
 GError *zt_agent_call_error(ZtAgent *agent, const char *method, GVariant *parameters)
 {
 	GError *error = NULL;

@@ -24,6 +24,9 @@ GDBusConnection *zt_agent_connection(ZtAgent *agent);
 /* Calls an org.zion.Agent1 method as root and returns the reply, asserting it succeeded. */
 GVariant *zt_agent_call(ZtAgent *agent, const char *method, GVariant *parameters,
 			const GVariantType *reply_type);
+/* The same, for a call whose reply does not matter. */
+void zt_agent_do(ZtAgent *agent, const char *method, GVariant *parameters,
+		 const GVariantType *reply_type);
 /* The same, for a call that must fail: returns its error (domain ZION_ERROR when registered). */
 GError *zt_agent_call_error(ZtAgent *agent, const char *method, GVariant *parameters);
 
