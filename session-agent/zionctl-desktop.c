@@ -313,11 +313,7 @@ static int desktop_usage(const ZionctlOptions *options, int argc, char **argv)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	ZionctlCommand run;
-	const char *usage;
-} commands[] = {
+static const ZionctlSubcommand commands[] = {
 	{ "list", desktop_list, "list                         your desktops and their state" },
 	{ "create", desktop_create, "create NAME PERSONA          make a desktop from a persona" },
 	{ "activate", desktop_activate, "activate NAME                start it" },
@@ -331,30 +327,14 @@ static const struct {
 	{ "destroy", desktop_destroy, "destroy NAME                 remove it and its storage" },
 };
 
-static void print_help(FILE *out)
-{
-	fprintf(out, "Usage: zionctl desktop COMMAND ...\n\nDesktops: LXC containers made from "
-		     "personas, run by zion-agent.\n\nCommands:\n");
-	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(out, "  %s\n", commands[i].usage);
-	fprintf(out, "\nCOMMAND --help says more.\n");
-}
-
 int zionctl_desktop(const ZionctlOptions *options, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_help(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
-		if (strcmp(argv[1], commands[i].name) == 0) {
-			g_autofree char *prgname =
-				g_strdup_printf("zionctl desktop %s", commands[i].name);
-			g_set_prgname(prgname);
-			return commands[i].run(options, argc - 1, argv + 1);
-		}
-	}
-	fprintf(stderr, "zionctl desktop: unknown command '%s'\n\n", argv[1]);
-	print_help(stderr);
-	return 2;
+	static const ZionctlGroup group = {
+		.name = "desktop",
+		.about = "Desktops: LXC containers made from personas, run by zion-agent.",
+		.footer = "COMMAND --help says more.",
+		.commands = commands,
+		.n_commands = G_N_ELEMENTS(commands),
+	};
+	return zionctl_run_group(&group, options, argc, argv);
 }

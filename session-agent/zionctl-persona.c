@@ -359,11 +359,7 @@ static int persona_delete(const ZionctlOptions *options, int argc, char **argv)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	ZionctlCommand run;
-	const char *usage;
-} commands[] = {
+static const ZionctlSubcommand commands[] = {
 	{ "validate", persona_validate,
 	  "validate FILE...          check definitions, print their hashes" },
 	{ "show", persona_show, "show NAME[@VERSION]|FILE  print a persona with every field" },
@@ -376,32 +372,16 @@ static const struct {
 	{ "delete", persona_delete, "delete NAME               remove a persona and its versions" },
 };
 
-static void print_help(FILE *out)
-{
-	fprintf(out, "Usage: zionctl persona COMMAND ...\n\nPersona definitions "
-		     "(schema " ZION_PERSONA_SCHEMA
-		     "): what each tailored desktop is made of.\n\nCommands:\n");
-	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(out, "  %s\n", commands[i].usage);
-	fprintf(out, "\nVERSION is a version number or at least 7 digits of its hash. COMMAND "
-		     "--help says more.\n");
-}
-
 int zionctl_persona(const ZionctlOptions *options, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_help(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
-		if (strcmp(argv[1], commands[i].name) == 0) {
-			g_autofree char *prgname =
-				g_strdup_printf("zionctl persona %s", commands[i].name);
-			g_set_prgname(prgname);
-			return commands[i].run(options, argc - 1, argv + 1);
-		}
-	}
-	fprintf(stderr, "zionctl persona: unknown command '%s'\n\n", argv[1]);
-	print_help(stderr);
-	return 2;
+	static const ZionctlGroup group = {
+		.name = "persona",
+		.about = "Persona definitions (schema " ZION_PERSONA_SCHEMA
+			 "): what each tailored desktop is made of.",
+		.footer = "VERSION is a version number or at least 7 digits of its hash. COMMAND "
+			  "--help says more.",
+		.commands = commands,
+		.n_commands = G_N_ELEMENTS(commands),
+	};
+	return zionctl_run_group(&group, options, argc, argv);
 }

@@ -33,6 +33,36 @@ gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntr
 	return TRUE;
 }
 
+static void print_group_help(const ZionctlGroup *group, FILE *out)
+{
+	fprintf(out, "Usage: zionctl %s COMMAND ...\n\n%s\n\nCommands:\n", group->name,
+		group->about);
+	for (gsize i = 0; i < group->n_commands; i++)
+		fprintf(out, "  %s\n", group->commands[i].usage);
+	fprintf(out, "\n%s\n", group->footer);
+}
+
+int zionctl_run_group(const ZionctlGroup *group, const ZionctlOptions *options, int argc,
+		      char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_group_help(group, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (gsize i = 0; i < group->n_commands; i++) {
+		const ZionctlSubcommand *command = &group->commands[i];
+		if (strcmp(argv[1], command->name) == 0) {
+			g_autofree char *prgname =
+				g_strdup_printf("zionctl %s %s", group->name, command->name);
+			g_set_prgname(prgname);
+			return command->run(options, argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "zionctl %s: unknown command '%s'\n\n", group->name, argv[1]);
+	print_group_help(group, stderr);
+	return 2;
+}
+
 static void print_help(FILE *out)
 {
 	fprintf(out, "Usage: zionctl [--state-dir DIR] [--verbose] COMMAND ...\n\n"

@@ -16,6 +16,26 @@ typedef int (*ZionctlCommand)(const ZionctlOptions *options, int argc, char **ar
 int zionctl_persona(const ZionctlOptions *options, int argc, char **argv);
 int zionctl_desktop(const ZionctlOptions *options, int argc, char **argv);
 
+/* A command of a group (zionctl persona save, ...): its name, entry point and help line. */
+typedef struct {
+	const char *name;
+	ZionctlCommand run;
+	const char *usage;
+} ZionctlSubcommand;
+
+/* A group's help (about, then its commands' lines, then footer) and the dispatch to the command
+ * argv[1] names. */
+typedef struct {
+	const char *name;
+	const char *about;
+	const char *footer;
+	const ZionctlSubcommand *commands;
+	gsize n_commands;
+} ZionctlGroup;
+
+int zionctl_run_group(const ZionctlGroup *group, const ZionctlOptions *options, int argc,
+		      char **argv);
+
 /* Parses a command's options; prints help or the mistake and returns FALSE when it should stop. */
 gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries,
 		       int *argc, char ***argv, int *status);
