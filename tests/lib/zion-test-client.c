@@ -31,6 +31,9 @@ struct zt_client {
 	GPtrArray *globals; /* interface names */
 };
 
+/* Every client of the process, so that some can answer while another waits for data. */
+static GPtrArray *clients;
+
 struct zt_window {
 	ZtClient *client;
 	struct wl_surface *surface;
@@ -239,6 +242,9 @@ ZtClient *zt_client_connect(const char *socket)
 	g_assert_nonnull(client->shm);
 	g_assert_nonnull(client->wm_base);
 	xdg_wm_base_add_listener(client->wm_base, &wm_base_listener, client);
+	if (!clients)
+		clients = g_ptr_array_new();
+	g_ptr_array_add(clients, client);
 	return client;
 }
 
@@ -246,6 +252,7 @@ void zt_client_free(ZtClient *client)
 {
 	if (!client)
 		return;
+	g_ptr_array_remove(clients, client);
 	xdg_wm_base_destroy(client->wm_base);
 	if (client->pointer)
 		wl_pointer_release(client->pointer);
@@ -559,6 +566,58 @@ uint32_t zt_client_keyboard_serial(ZtClient *client)
 guint zt_client_keys_pressed(ZtClient *client)
 {
 	return client->keys_pressed;
+}
+
+uint32_t zt_client_button_serial(ZtClient *client)
+{
+	return client->button_serial;
+}
+
+GBytes *zt_clients_read_to_end(int fd)
+{
+	GByteArray *bytes = g_byte_array_new();
+	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	for (;;) {
+		/* fd first, then every live client after it has dispatched what it has queued and
+		 * sent its requests. */
+		g_autoptr(GPtrArray) live = g_ptr_array_new();
+		g_autoptr(GArray) polled = g_array_new(FALSE, TRUE, sizeof(struct pollfd));
+		struct pollfd readable = { .fd = fd, .events = POLLIN };
+		g_array_append_val(polled, readable);
+		for (guint i = 0; clients && i < clients->len; i++) {
+			ZtClient *client = g_ptr_array_index(clients, i);
+			/* A connection a test broke on purpose (a protocol error) has nothing to
+			 * say. */
+			if (wl_display_get_error(client->display))
+				continue;
+			g_assert_cmpint(wl_display_dispatch_pending(client->display), >=, 0);
+			g_assert_cmpint(wl_display_flush(client->display), >=, 0);
+			readable.fd = wl_display_get_fd(client->display);
+			g_array_append_val(polled, readable);
+			g_ptr_array_add(live, client);
+		}
+		gint64 left = deadline - g_get_monotonic_time();
+		g_assert_cmpint(left, >, 0);
+		int ready =
+			poll((struct pollfd *)polled->data, polled->len, (int)(left / 1000) + 1);
+		g_assert_cmpint(ready, >=, 0);
+		for (guint i = 0; i < live->len; i++) {
+			ZtClient *client = g_ptr_array_index(live, i);
+			if (g_array_index(polled, struct pollfd, i + 1).revents)
+				g_assert_cmpint(wl_display_dispatch(client->display), >=, 0);
+		}
+		if (!g_array_index(polled, struct pollfd, 0).revents)
+			continue;
+		guint8 chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		g_assert_cmpint(n, >=, 0);
+		if (n == 0)
+			break;
+		g_byte_array_append(bytes, chunk, (guint)n);
+	}
+	return g_byte_array_free_to_bytes(bytes);
 }
 
 /* An empty positioner: 1×1 at the parent's top-left corner. */

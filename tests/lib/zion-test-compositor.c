@@ -3,11 +3,13 @@
 
 #include <cairo.h>
 #include <gio/gio.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
 #include "zion-test-bus.h"
+#include "zion-test-client.h"
 #include "zion-test.h"
 
 #define SOCKET_NAME "wayland-zion-test"
@@ -178,9 +180,16 @@ char *zt_compositor_run_output(ZtCompositor *compositor, const char *socket,
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GSubprocess) process = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	g_assert_no_error(error);
-	char *output = NULL;
-	g_subprocess_communicate_utf8(process, NULL, NULL, &output, NULL, &error);
+	/* The test's own clients answer meanwhile: the program may be reading what one of them
+	 * copied. */
+	GInputStream *stdout_pipe = g_subprocess_get_stdout_pipe(process);
+	g_autoptr(GBytes) bytes = zt_clients_read_to_end(
+		g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(stdout_pipe)));
+	g_subprocess_wait(process, NULL, &error);
 	g_assert_no_error(error);
+	gsize size;
+	const char *data = g_bytes_get_data(bytes, &size);
+	char *output = g_strndup(data ? data : "", size);
 	*status = g_subprocess_get_if_exited(process) ? g_subprocess_get_exit_status(process) : -1;
 	return output;
 }
