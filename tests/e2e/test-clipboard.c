@@ -7,12 +7,14 @@
  * transfer reads at most 16 MiB; the privileged socket's data control works on the shown desktop.
  */
 #include <gio/gio.h>
+#include <linux/input-event-codes.h>
 #include <string.h>
 #include <wayland-client.h>
 
 #include "zion-test-client.h"
 #include "zion-test-clipboard.h"
 #include "zion-test-compositor.h"
+#include "zion-test-pointer.h"
 
 /* Without the name overlay, which would cover the middle of the screen after each switch. */
 #define TWO_DESKTOPS                                                                               \
@@ -222,6 +224,68 @@ static void test_transfer(void)
 	zt_compositor_type(compositor, super_2);
 	zt_clipboard_copy(play_clipboard, "play's own");
 	assert_paste(play_clipboard, "play's own");
+
+	zt_window_destroy(red);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
+}
+
+/* The question keeps the keyboard, but a key the window had pressed before it came up is released
+ * in the window: otherwise the window would think it still held (and repeat it, or keep a
+ * modifier). A key pressed while the question is up reaches the window neither pressed nor
+ * released. */
+static void test_question_key_releases(void)
+{
+	ZtCompositor *compositor = start();
+	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
+	g_autoptr(ZtClient) play = connect_desktop(compositor, "play");
+	ZtWindow *red = zt_window_open(work, 400, 300, 0xffff0000);
+	ZtWindow *blue = zt_window_open(play, 400, 300, 0xff0000ff);
+	g_autoptr(ZtClipboard) work_clipboard = zt_clipboard_new(work);
+	g_autoptr(ZtClipboard) play_clipboard = zt_clipboard_new(play);
+	g_autoptr(ZtPointer) keyboard = zt_pointer_new(compositor, 1280, 720);
+
+	zt_clipboard_copy(work_clipboard, "from work");
+	zt_compositor_type(compositor, copy_keys);
+	g_assert_true(zt_clipboard_serve(work_clipboard));
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, DONE, "keys-1-copied"),
+			==, DONE);
+	zt_compositor_type(compositor, super_2);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLUE, "keys-2-play"), ==,
+			BLUE);
+
+	/* A held in play's window, then the question. */
+	zt_pointer_key(keyboard, KEY_A, TRUE);
+	zt_client_roundtrip(play);
+	g_assert_true(zt_client_key_held(play, KEY_A));
+	zt_compositor_type(compositor, paste_keys);
+	g_assert_cmphex(
+		zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, QUESTION, "keys-3-question"),
+		==, QUESTION);
+	zt_client_roundtrip(play);
+	guint presses = zt_client_keys_pressed(play);
+	guint releases = zt_client_keys_released(play);
+
+	/* B, pressed while asked, is the compositor's; A's release is the window's. */
+	zt_pointer_key(keyboard, KEY_B, TRUE);
+	zt_pointer_key(keyboard, KEY_A, FALSE);
+	zt_client_roundtrip(play);
+	g_assert_false(zt_client_key_held(play, KEY_A));
+	g_assert_cmpuint(zt_client_keys_released(play), ==, releases + 1);
+	zt_pointer_key(keyboard, KEY_B, FALSE);
+	zt_client_roundtrip(play);
+	g_assert_false(zt_client_key_held(play, KEY_B));
+	g_assert_cmpuint(zt_client_keys_pressed(play), ==, presses);
+	g_assert_cmpuint(zt_client_keys_released(play), ==, releases + 1);
+
+	/* Still asking: Escape answers. */
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, MESSAGE_Y, "keys-4-still-asking"), ==,
+			QUESTION);
+	zt_compositor_type(compositor, escape);
+	g_assert_cmphex(
+		zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, BLUE, "keys-5-cancelled"), ==,
+		BLUE);
+	g_assert_null(zt_clipboard_paste(play_clipboard));
 
 	zt_window_destroy(red);
 	zt_window_destroy(blue);
@@ -488,6 +552,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/clipboard/primary-per-desktop", test_primary_per_desktop);
 	g_test_add_func("/clipboard/transfer", test_transfer);
 	g_test_add_func("/clipboard/transfer-size", test_transfer_size);
+	g_test_add_func("/clipboard/question-key-releases", test_question_key_releases);
 	g_test_add_func("/clipboard/wl-clipboard", test_wl_clipboard);
 	g_test_add_func("/clipboard/data-control", test_data_control);
 	return g_test_run();

@@ -21,8 +21,10 @@ struct zt_client {
 	struct wl_keyboard *keyboard; /* once the seat has one */
 	uint32_t keyboard_serial;     /* of the last wl_keyboard.enter */
 	guint keys_pressed;	      /* key presses received so far */
-	struct wl_pointer *pointer;   /* once the seat has one */
-	uint32_t button_serial;	      /* of the last button press */
+	guint keys_released;
+	GArray *keys_held;	    /* of uint32_t: pressed and not released (nor left) yet */
+	struct wl_pointer *pointer; /* once the seat has one */
+	uint32_t button_serial;	    /* of the last button press */
 	/* What the pointer events said: the surface entered (NULL after a leave), the last position
 	 * in it, and the buttons pressed and released so far. */
 	struct wl_surface *pointer_surface;
@@ -68,17 +70,35 @@ static void handle_enter(void *data, struct wl_keyboard *keyboard, uint32_t seri
 	client->keyboard_serial = serial;
 }
 
+static void forget_key(ZtClient *client, uint32_t key)
+{
+	for (guint i = 0; i < client->keys_held->len; i++) {
+		if (g_array_index(client->keys_held, uint32_t, i) == key) {
+			g_array_remove_index_fast(client->keys_held, i);
+			return;
+		}
+	}
+}
+
+/* As applications do, keys held when the focus goes are held no more. */
 static void handle_leave(void *data, struct wl_keyboard *keyboard, uint32_t serial,
 			 struct wl_surface *surface)
 {
+	ZtClient *client = data;
+	g_array_set_size(client->keys_held, 0);
 }
 
 static void handle_key(void *data, struct wl_keyboard *keyboard, uint32_t serial, uint32_t time,
 		       uint32_t key, uint32_t state)
 {
 	ZtClient *client = data;
-	if (state == WL_KEYBOARD_KEY_STATE_PRESSED)
+	forget_key(client, key);
+	if (state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		client->keys_pressed++;
+		g_array_append_val(client->keys_held, key);
+	} else {
+		client->keys_released++;
+	}
 }
 
 static void handle_modifiers(void *data, struct wl_keyboard *keyboard, uint32_t serial,
@@ -233,6 +253,7 @@ ZtClient *zt_client_connect(const char *socket)
 	client->display = wl_display_connect(socket);
 	g_assert_nonnull(client->display);
 	client->globals = g_ptr_array_new_with_free_func(g_free);
+	client->keys_held = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	client->registry = wl_display_get_registry(client->display);
 	wl_registry_add_listener(client->registry, &registry_listener, client);
 	/* The globals, then the seat's capabilities. */
@@ -265,6 +286,7 @@ void zt_client_free(ZtClient *client)
 	wl_registry_destroy(client->registry);
 	wl_display_disconnect(client->display);
 	g_ptr_array_unref(client->globals);
+	g_array_unref(client->keys_held);
 	g_free(client);
 }
 
@@ -566,6 +588,20 @@ uint32_t zt_client_keyboard_serial(ZtClient *client)
 guint zt_client_keys_pressed(ZtClient *client)
 {
 	return client->keys_pressed;
+}
+
+guint zt_client_keys_released(ZtClient *client)
+{
+	return client->keys_released;
+}
+
+gboolean zt_client_key_held(ZtClient *client, uint32_t key)
+{
+	for (guint i = 0; i < client->keys_held->len; i++) {
+		if (g_array_index(client->keys_held, uint32_t, i) == key)
+			return TRUE;
+	}
+	return FALSE;
 }
 
 uint32_t zt_client_button_serial(ZtClient *client)

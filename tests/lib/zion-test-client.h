@@ -68,8 +68,12 @@ uint32_t zt_client_keyboard_serial(ZtClient *client);
 /* A width×height wl_shm buffer filled with argb. */
 struct wl_buffer *zt_client_solid_buffer(ZtClient *client, int width, int height, uint32_t argb);
 
-/* Key presses the client received, on any of its surfaces. */
+/* Key presses and releases the client received, on any of its surfaces. */
 guint zt_client_keys_pressed(ZtClient *client);
+guint zt_client_keys_released(ZtClient *client);
+/* Whether the client thinks key (an evdev code, KEY_A...) is held: pressed, and neither released
+ * nor its focus lost since. */
+gboolean zt_client_key_held(ZtClient *client, uint32_t key);
 
 /* The serial of the last button press the client received (0: none yet), as a client passes it
  * to start a drag or a move. */
