@@ -153,10 +153,12 @@ static void copy_free(struct copy *copy)
 	g_free(copy);
 }
 
+/* A note, not a warning: what the application offers (too much, too late, nothing) is not the
+ * compositor's fault, and warnings are fatal where G_DEBUG=fatal-warnings is set. */
 static void copy_fail(struct copy *copy, const char *why)
 {
 	struct zc_clipboard_transfer *transfer = copy->transfer;
-	g_warning("clipboard: cannot copy from desktop %s to the transfer slot: %s", copy->desktop,
+	g_message("clipboard: cannot copy from desktop %s to the transfer slot: %s", copy->desktop,
 		  why);
 	notice(transfer, refusal_background, "Could not copy the clipboard of %s: %s",
 	       copy->desktop, why);

@@ -3,8 +3,9 @@
  * desktop's selection into the transfer slot (in the compositor, asynchronously, within limits).
  * Super+Shift+V on another desktop asks on screen, naming both desktops; on Enter the slot's
  * content becomes that desktop's selection and the slot is emptied. While the question is up the
- * compositor keeps the keyboard, so no window can answer it. Never into the desktop it came from;
- * every step is logged with source and target.
+ * compositor keeps the keyboard, so no window can answer it (keyboard.c still lets a window have
+ * the release of a key it had pressed before). Never into the desktop it came from; every step is
+ * logged with source and target.
  */
 #pragma once
 

@@ -48,7 +48,14 @@ static void handle_keyboard_grab_begin(struct wl_listener *listener, void *data)
 
 static void refuse_drag(struct zc_grabs *grabs, struct wlr_drag *drag, uint32_t serial)
 {
-	/* wlroots frees a drag only when it ends: start it, then cancel it at once. */
+	/* Destroying the source tells its client the drag is cancelled, and wlroots frees a drag
+	 * whose source goes. */
+	if (drag->source) {
+		wlr_data_source_destroy(drag->source);
+		return;
+	}
+	/* With no source, wlroots frees a drag only when it ends: start it, then cancel it at
+	 * once. */
 	grabs->starting_drag = TRUE;
 	wlr_seat_start_drag(grabs->server->seat, drag, serial);
 	grabs->starting_drag = FALSE;
@@ -99,6 +106,12 @@ void zc_grabs_destroy(struct zc_grabs *grabs)
 
 void zc_grabs_end(struct zc_grabs *grabs)
 {
-	wlr_seat_keyboard_end_grab(grabs->server->seat);
-	wlr_seat_pointer_end_grab(grabs->server->seat);
+	struct wlr_seat *seat = grabs->server->seat;
+	/* Ending a drag's grab leaves its source waiting for a drop; destroying the source cancels
+	 * it for its client and ends the drag (wlroots does the same when a drop finds no taker).
+	 */
+	if (seat->drag && seat->drag->source)
+		wlr_data_source_destroy(seat->drag->source);
+	wlr_seat_keyboard_end_grab(seat);
+	wlr_seat_pointer_end_grab(seat);
 }

@@ -21,6 +21,28 @@ static void handle_modifiers(struct wl_listener *listener, void *data)
 					   &keyboard->device->keyboard->modifiers);
 }
 
+static void remember_delivered(struct zc_keyboard *keyboard, uint32_t keycode)
+{
+	for (size_t i = 0; i < keyboard->delivered_count; i++) {
+		if (keyboard->delivered[i] == keycode)
+			return;
+	}
+	if (keyboard->delivered_count < WLR_KEYBOARD_KEYS_CAP)
+		keyboard->delivered[keyboard->delivered_count++] = keycode;
+}
+
+/* Returns whether keycode's press had gone to the seat. */
+static gboolean forget_delivered(struct zc_keyboard *keyboard, uint32_t keycode)
+{
+	for (size_t i = 0; i < keyboard->delivered_count; i++) {
+		if (keyboard->delivered[i] == keycode) {
+			keyboard->delivered[i] = keyboard->delivered[--keyboard->delivered_count];
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 static void handle_key(struct wl_listener *listener, void *data)
 {
 	struct zc_keyboard *keyboard = wl_container_of(listener, keyboard, key);
@@ -28,10 +50,15 @@ static void handle_key(struct wl_listener *listener, void *data)
 	struct wlr_event_keyboard_key *event = data;
 	struct wlr_keyboard *wlr_keyboard = keyboard->device->keyboard;
 	zc_idle_notify_activity(server);
-	if (zc_clipboard_transfer_handle_key(server->clipboard->transfer, wlr_keyboard, event))
+	gboolean pressed = event->state == WL_KEYBOARD_KEY_STATE_PRESSED;
+	/* A key whose press went to a client is released there, even while the clipboard question
+	 * keeps the keyboard: the client would think it still held. */
+	gboolean delivered = !pressed && forget_delivered(keyboard, event->keycode);
+	if (!delivered &&
+	    zc_clipboard_transfer_handle_key(server->clipboard->transfer, wlr_keyboard, event))
 		return;
 
-	if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) {
+	if (pressed) {
 		/* libinput keycodes are evdev codes; XKB's are 8 higher. */
 		const xkb_keysym_t *syms;
 		int count =
@@ -47,6 +74,8 @@ static void handle_key(struct wl_listener *listener, void *data)
 	}
 	wlr_seat_set_keyboard(server->seat, keyboard->device);
 	wlr_seat_keyboard_notify_key(server->seat, event->time_msec, event->keycode, event->state);
+	if (pressed)
+		remember_delivered(keyboard, event->keycode);
 }
 
 static void handle_destroy(struct wl_listener *listener, void *data)

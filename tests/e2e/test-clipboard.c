@@ -3,14 +3,18 @@
  * is not readable in another, and does not replace the other's; the only way across is the
  * transfer (Super+Shift+C, then Super+Shift+V on the other desktop and Enter on the question the
  * compositor asks), which empties the slot and never pastes back into the desktop it came from.
- * With the test client and with wl-clipboard (wl-copy, wl-paste), primary selection included.
+ * With the test client and with wl-clipboard (wl-copy, wl-paste), primary selection included. The
+ * transfer reads at most 16 MiB; the privileged socket's data control works on the shown desktop.
  */
 #include <gio/gio.h>
+#include <linux/input-event-codes.h>
+#include <string.h>
 #include <wayland-client.h>
 
 #include "zion-test-client.h"
 #include "zion-test-clipboard.h"
 #include "zion-test-compositor.h"
+#include "zion-test-pointer.h"
 
 /* Without the name overlay, which would cover the middle of the screen after each switch. */
 #define TWO_DESKTOPS                                                                               \
@@ -103,6 +107,46 @@ static void test_per_desktop(void)
 	zt_compositor_stop(compositor);
 }
 
+/* The primary selection (a highlight, pasted with a middle click) is per desktop too, and apart
+ * from the clipboard. */
+static void test_primary_per_desktop(void)
+{
+	ZtCompositor *compositor = start();
+	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
+	g_autoptr(ZtClient) play = connect_desktop(compositor, "play");
+	ZtWindow *red = zt_window_open(work, 400, 300, 0xffff0000);
+	ZtWindow *blue = zt_window_open(play, 400, 300, 0xff0000ff);
+	g_autoptr(ZtClipboard) work_clipboard = zt_clipboard_new(work);
+	g_autoptr(ZtClipboard) play_clipboard = zt_clipboard_new(play);
+
+	zt_clipboard_select(work_clipboard, "selected in work");
+	g_autofree char *work_selected = zt_clipboard_paste_primary(work_clipboard);
+	g_assert_cmpstr(work_selected, ==, "selected in work");
+	g_assert_null(zt_clipboard_paste(work_clipboard));
+
+	/* Play's window is offered nothing of it. */
+	zt_compositor_type(compositor, super_2);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLUE, "primary-play"), ==,
+			BLUE);
+	g_assert_null(zt_clipboard_paste_primary(play_clipboard));
+	/* Its own highlight neither cancels nor replaces work's. */
+	zt_clipboard_select(play_clipboard, "selected in play");
+	g_autofree char *play_selected = zt_clipboard_paste_primary(play_clipboard);
+	g_assert_cmpstr(play_selected, ==, "selected in play");
+	g_assert_true(zt_clipboard_owns_primary(work_clipboard));
+
+	zt_compositor_type(compositor, super_1);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, RED, "primary-work"), ==, RED);
+	g_autofree char *work_again = zt_clipboard_paste_primary(work_clipboard);
+	g_assert_cmpstr(work_again, ==, "selected in work");
+	g_assert_null(zt_clipboard_paste_primary(play_clipboard));
+	g_assert_true(zt_clipboard_owns_primary(play_clipboard));
+
+	zt_window_destroy(red);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
+}
+
 static void test_transfer(void)
 {
 	ZtCompositor *compositor = start();
@@ -180,6 +224,131 @@ static void test_transfer(void)
 	zt_compositor_type(compositor, super_2);
 	zt_clipboard_copy(play_clipboard, "play's own");
 	assert_paste(play_clipboard, "play's own");
+
+	zt_window_destroy(red);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
+}
+
+/* The question keeps the keyboard, but a key the window had pressed before it came up is released
+ * in the window: otherwise the window would think it still held (and repeat it, or keep a
+ * modifier). A key pressed while the question is up reaches the window neither pressed nor
+ * released. */
+static void test_question_key_releases(void)
+{
+	ZtCompositor *compositor = start();
+	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
+	g_autoptr(ZtClient) play = connect_desktop(compositor, "play");
+	ZtWindow *red = zt_window_open(work, 400, 300, 0xffff0000);
+	ZtWindow *blue = zt_window_open(play, 400, 300, 0xff0000ff);
+	g_autoptr(ZtClipboard) work_clipboard = zt_clipboard_new(work);
+	g_autoptr(ZtClipboard) play_clipboard = zt_clipboard_new(play);
+	g_autoptr(ZtPointer) keyboard = zt_pointer_new(compositor, 1280, 720);
+
+	zt_clipboard_copy(work_clipboard, "from work");
+	zt_compositor_type(compositor, copy_keys);
+	g_assert_true(zt_clipboard_serve(work_clipboard));
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, DONE, "keys-1-copied"),
+			==, DONE);
+	zt_compositor_type(compositor, super_2);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLUE, "keys-2-play"), ==,
+			BLUE);
+
+	/* A held in play's window, then the question. */
+	zt_pointer_key(keyboard, KEY_A, TRUE);
+	zt_client_roundtrip(play);
+	g_assert_true(zt_client_key_held(play, KEY_A));
+	zt_compositor_type(compositor, paste_keys);
+	g_assert_cmphex(
+		zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, QUESTION, "keys-3-question"),
+		==, QUESTION);
+	zt_client_roundtrip(play);
+	guint presses = zt_client_keys_pressed(play);
+	guint releases = zt_client_keys_released(play);
+
+	/* B, pressed while asked, is the compositor's; A's release is the window's. */
+	zt_pointer_key(keyboard, KEY_B, TRUE);
+	zt_pointer_key(keyboard, KEY_A, FALSE);
+	zt_client_roundtrip(play);
+	g_assert_false(zt_client_key_held(play, KEY_A));
+	g_assert_cmpuint(zt_client_keys_released(play), ==, releases + 1);
+	zt_pointer_key(keyboard, KEY_B, FALSE);
+	zt_client_roundtrip(play);
+	g_assert_false(zt_client_key_held(play, KEY_B));
+	g_assert_cmpuint(zt_client_keys_pressed(play), ==, presses);
+	g_assert_cmpuint(zt_client_keys_released(play), ==, releases + 1);
+
+	/* Still asking: Escape answers. */
+	g_assert_cmphex(zt_compositor_pixel(compositor, CX, MESSAGE_Y, "keys-4-still-asking"), ==,
+			QUESTION);
+	zt_compositor_type(compositor, escape);
+	g_assert_cmphex(
+		zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, BLUE, "keys-5-cancelled"), ==,
+		BLUE);
+	g_assert_null(zt_clipboard_paste(play_clipboard));
+
+	zt_window_destroy(red);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
+}
+
+/* size bytes of text, every line different, so that a byte out of place shows. */
+static char *text_of_size(gsize size)
+{
+	GString *text = g_string_sized_new(size + 64);
+	for (guint line = 0; text->len < size; line++)
+		g_string_append_printf(text, "line %u of a long selection\n", line);
+	g_string_truncate(text, size);
+	return g_string_free(text, FALSE);
+}
+
+/* The slot takes at most 16 MiB: a larger selection is refused and leaves the slot as it was
+ * (empty here); 3 MiB go across intact. */
+static void test_transfer_size(void)
+{
+	ZtCompositor *compositor = start();
+	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
+	g_autoptr(ZtClient) play = connect_desktop(compositor, "play");
+	ZtWindow *red = zt_window_open(work, 400, 300, 0xffff0000);
+	ZtWindow *blue = zt_window_open(play, 400, 300, 0xff0000ff);
+	g_autoptr(ZtClipboard) work_clipboard = zt_clipboard_new(work);
+	g_autoptr(ZtClipboard) play_clipboard = zt_clipboard_new(play);
+
+	g_autofree char *huge = text_of_size(17 * 1024 * 1024);
+	zt_clipboard_copy(work_clipboard, huge);
+	zt_compositor_type(compositor, copy_keys);
+	/* The application hands it over until the compositor stops reading. */
+	g_assert_true(zt_clipboard_serve(work_clipboard));
+	g_assert_cmphex(
+		zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, REFUSAL, "size-1-too-large"),
+		==, REFUSAL);
+	zt_compositor_type(compositor, super_2);
+	zt_compositor_type(compositor, paste_keys);
+	/* No question: the slot is empty ("Nothing to paste"). */
+	g_assert_cmphex(
+		zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, REFUSAL, "size-2-slot-empty"),
+		==, REFUSAL);
+	g_assert_null(zt_clipboard_paste(play_clipboard));
+	/* Work keeps its selection. */
+	zt_compositor_type(compositor, super_1);
+	g_assert_true(zt_clipboard_owns_selection(work_clipboard));
+
+	g_autofree char *large = text_of_size(3 * 1024 * 1024);
+	zt_clipboard_copy(work_clipboard, large);
+	zt_compositor_type(compositor, copy_keys);
+	g_assert_true(zt_clipboard_serve(work_clipboard));
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, DONE, "size-3-copied"),
+			==, DONE);
+	zt_compositor_type(compositor, super_2);
+	zt_compositor_type(compositor, paste_keys);
+	g_assert_cmphex(
+		zt_compositor_wait_pixel(compositor, CX, MESSAGE_Y, QUESTION, "size-4-question"),
+		==, QUESTION);
+	zt_compositor_type(compositor, enter);
+	g_autofree char *pasted = zt_clipboard_paste(play_clipboard);
+	g_assert_nonnull(pasted);
+	g_assert_cmpuint(strlen(pasted), ==, strlen(large));
+	g_assert_true(strcmp(pasted, large) == 0);
 
 	zt_window_destroy(red);
 	zt_window_destroy(blue);
@@ -287,11 +456,104 @@ static void test_wl_clipboard(void)
 	zt_compositor_stop(compositor);
 }
 
+/* wl-paste on the privileged socket until it prints expected; returns what it printed last, NULL
+ * for nothing. */
+static char *wl_paste_privileged(ZtCompositor *compositor, const char *expected)
+{
+	const char *const argv[] = { "wl-paste", "--no-newline", NULL };
+	char *text = NULL;
+	for (int attempt = 0; attempt < 50; attempt++) {
+		g_clear_pointer(&text, g_free);
+		int status;
+		text = zt_compositor_run_output(compositor, zt_compositor_socket(compositor), argv,
+						&status);
+		if (status != 0)
+			g_clear_pointer(&text, g_free);
+		if (g_strcmp0(text, expected) == 0)
+			break;
+		g_usleep(20000);
+	}
+	return text;
+}
+
+/* Polls the test client's paste until it is expected (wl-copy sets the selection in its own
+ * time). */
+static void assert_paste_soon(ZtClipboard *clipboard, const char *expected)
+{
+	char *text = NULL;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		g_clear_pointer(&text, g_free);
+		text = zt_clipboard_paste(clipboard);
+		if (g_strcmp0(text, expected) == 0)
+			break;
+		g_usleep(20000);
+	}
+	g_assert_cmpstr(text, ==, expected);
+	g_free(text);
+}
+
+/* wl-clipboard on the privileged socket has data control (the shell's clipboard manager): it sets
+ * and reads the shown desktop's clipboard, and no other. */
+static void test_data_control(void)
+{
+	ZtCompositor *compositor = start();
+	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
+	g_autoptr(ZtClient) play = connect_desktop(compositor, "play");
+	ZtWindow *red = zt_window_open(work, 400, 300, 0xffff0000);
+	ZtWindow *blue = zt_window_open(play, 400, 300, 0xff0000ff);
+	g_autoptr(ZtClipboard) work_clipboard = zt_clipboard_new(work);
+	g_autoptr(ZtClipboard) play_clipboard = zt_clipboard_new(play);
+	const char *shell = zt_compositor_socket(compositor);
+
+	/* Work shown: the shell's copy is work's, and only work's. */
+	const char *const into_work[] = { "wl-copy", "--foreground", "shell into work", NULL };
+	g_autoptr(GSubprocess) copy_work = zt_compositor_spawn(compositor, shell, into_work);
+	assert_paste_soon(work_clipboard, "shell into work");
+	g_autofree char *seen_in_work = wl_paste_privileged(compositor, "shell into work");
+	g_assert_cmpstr(seen_in_work, ==, "shell into work");
+
+	/* Play shown: the shell sees play's clipboard, empty, then play's own copy. */
+	zt_compositor_type(compositor, super_2);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLUE, "data-control-play"), ==,
+			BLUE);
+	g_assert_null(zt_clipboard_paste(play_clipboard));
+	int status;
+	const char *const paste[] = { "wl-paste", "--no-newline", NULL };
+	g_autofree char *nothing = zt_compositor_run_output(compositor, shell, paste, &status);
+	g_assert_cmpint(status, !=, 0);
+	g_assert_cmpstr(nothing, ==, "");
+	zt_clipboard_copy(play_clipboard, "copied in play");
+	g_autofree char *seen_in_play = wl_paste_privileged(compositor, "copied in play");
+	g_assert_cmpstr(seen_in_play, ==, "copied in play");
+
+	/* The shell's copy now replaces play's, and work keeps the shell's first copy. */
+	const char *const into_play[] = { "wl-copy", "--foreground", "shell into play", NULL };
+	g_autoptr(GSubprocess) copy_play = zt_compositor_spawn(compositor, shell, into_play);
+	assert_paste_soon(play_clipboard, "shell into play");
+	g_assert_false(zt_clipboard_owns_selection(play_clipboard));
+	zt_compositor_type(compositor, super_1);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, RED, "data-control-work"), ==,
+			RED);
+	assert_paste_soon(work_clipboard, "shell into work");
+	g_autofree char *back_in_work = wl_paste_privileged(compositor, "shell into work");
+	g_assert_cmpstr(back_in_work, ==, "shell into work");
+
+	g_subprocess_force_exit(copy_work);
+	g_subprocess_force_exit(copy_play);
+	zt_window_destroy(red);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/clipboard/per-desktop", test_per_desktop);
+	g_test_add_func("/clipboard/primary-per-desktop", test_primary_per_desktop);
 	g_test_add_func("/clipboard/transfer", test_transfer);
+	g_test_add_func("/clipboard/transfer-size", test_transfer_size);
+	g_test_add_func("/clipboard/question-key-releases", test_question_key_releases);
 	g_test_add_func("/clipboard/wl-clipboard", test_wl_clipboard);
+	g_test_add_func("/clipboard/data-control", test_data_control);
 	return g_test_run();
 }

@@ -4,7 +4,10 @@
  * fewer globals than desktop clients, and their windows go to the creator's desktop (or, for a
  * privileged creator, to the desktop shown when they connect). Closing the engine's end of close_fd
  * ends the socket; dead sandbox clients, departed creators and protocol errors harm nobody else.
+ * The compositor refuses fds it could not use safely: a close_fd that can never hang up, a
+ * listening socket registered twice, more than 64 sandbox sockets for one desktop.
  */
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +17,7 @@
 #include "zion-test-client.h"
 #include "zion-test-compositor.h"
 #include "zion-test-security-context.h"
+#include "zion-test.h"
 
 /* Without the name overlay, which would cover the middle of the screen after each switch. */
 #define TWO_DESKTOPS                                                                               \
@@ -360,6 +364,166 @@ static void test_protocol_errors(void)
 	zt_compositor_stop(compositor);
 }
 
+/* Opens a window on path's socket and waits until it is on screen: the socket serves. */
+static void assert_serves(ZtCompositor *compositor, const char *path, uint32_t argb,
+			  const char *name)
+{
+	g_autoptr(ZtClient) app = zt_client_connect(path);
+	g_assert_false(zt_client_has_global(app, "wp_security_context_manager_v1"));
+	ZtWindow *window = zt_window_open(app, 400, 300, argb);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, argb & 0xffffff, name), ==,
+			argb & 0xffffff);
+	zt_window_destroy(window);
+}
+
+/* A close_fd that is neither a pipe nor a socket could never say the sandbox is gone, so the
+ * listener would live as long as the compositor: refused, whatever file it is. */
+static void test_close_fd_not_pipe(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) bystander = connect_desktop(compositor, "work");
+	ZtWindow *blue = zt_window_open(bystander, 400, 300, 0xff0000ff);
+
+	g_autofree char *file = zt_write_file(zt_temp_dir(), "regular", "not a pipe");
+	const char *const not_pipes[] = { file, "/dev/null" };
+	for (gsize i = 0; i < G_N_ELEMENTS(not_pipes); i++) {
+		ZtClient *client = connect_desktop(compositor, "work");
+		g_autofree char *path = g_build_filename(zt_temp_dir(), "wayland-sandbox", NULL);
+		int listen_fd = zt_listening_socket(path);
+		int close_fd = open(not_pipes[i], O_RDONLY | O_CLOEXEC);
+		g_assert_cmpint(close_fd, >=, 0);
+		ZtSecurityContext *context =
+			zt_security_context_new_fds(client, listen_fd, close_fd);
+		assert_protocol_error(client, "wp_security_context_manager_v1",
+				      WP_SECURITY_CONTEXT_MANAGER_V1_ERROR_INVALID_LISTEN_FD);
+		zt_security_context_free(context);
+		zt_client_free(client);
+		/* Nobody listens there: the compositor closed what it was given. */
+		g_assert_null(wl_display_connect(path));
+	}
+
+	g_assert_true(zt_compositor_alive(compositor));
+	zt_client_roundtrip(bystander);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLUE, "not-pipe-bystander"),
+			==, BLUE);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
+}
+
+/* One listening socket is one sandbox socket: registering it again is refused, whether the first
+ * registration was committed already or is committed first; the first one goes on serving. */
+static void test_same_socket_twice(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) creator = connect_desktop(compositor, "work");
+	g_autofree char *path = g_build_filename(zt_temp_dir(), "wayland-sandbox", NULL);
+	int listen_fd = zt_listening_socket(path);
+	ZtSecurityContext *first =
+		zt_security_context_new_full(creator, dup(listen_fd), ZT_CLOSE_FD_WRITE_END);
+	zt_security_context_commit(first, ENGINE, APP_ID, "first");
+
+	/* Again, from another client, even of another desktop. */
+	const char *const desktops[] = { "work", "play" };
+	for (gsize i = 0; i < G_N_ELEMENTS(desktops); i++) {
+		ZtClient *client = connect_desktop(compositor, desktops[i]);
+		ZtSecurityContext *again =
+			zt_security_context_new_full(client, dup(listen_fd), ZT_CLOSE_FD_WRITE_END);
+		assert_protocol_error(client, "wp_security_context_manager_v1",
+				      WP_SECURITY_CONTEXT_MANAGER_V1_ERROR_INVALID_LISTEN_FD);
+		zt_security_context_free(again);
+		zt_client_free(client);
+	}
+	close(listen_fd);
+	assert_serves(compositor, path, 0xffff0000, "twice-1-first-serves");
+
+	/* Two registrations of another socket, neither committed: the second commit is refused. */
+	ZtClient *client = connect_desktop(compositor, "work");
+	g_autofree char *other_path = g_build_filename(zt_temp_dir(), "wayland-sandbox", NULL);
+	int other_fd = zt_listening_socket(other_path);
+	ZtSecurityContext *one =
+		zt_security_context_new_full(client, dup(other_fd), ZT_CLOSE_FD_WRITE_END);
+	ZtSecurityContext *two =
+		zt_security_context_new_full(client, other_fd, ZT_CLOSE_FD_WRITE_END);
+	zt_security_context_commit(one, ENGINE, APP_ID, "one");
+	wp_security_context_v1_commit(zt_security_context_object(two));
+	assert_protocol_error(client, "wp_security_context_v1",
+			      WP_SECURITY_CONTEXT_V1_ERROR_INVALID_METADATA);
+	int one_engine_fd = zt_security_context_steal_engine_fd(one);
+	zt_security_context_free(two);
+	zt_security_context_free(one);
+	zt_client_free(client);
+	assert_serves(compositor, other_path, 0xff00ff00, "twice-2-one-serves");
+
+	g_assert_true(zt_compositor_alive(compositor));
+	close(one_engine_fd);
+	zt_security_context_free(first);
+	zt_compositor_stop(compositor);
+}
+
+#define MAX_SOCKETS 64
+
+/* A desktop may have 64 sandbox sockets at once; the 65th is refused, the 64 go on serving,
+ * another desktop is not held back, and once an engine closes one, there is room again. */
+static void test_sockets_per_desktop(void)
+{
+	ZtCompositor *compositor = zt_compositor_start(TWO_DESKTOPS);
+	g_autoptr(ZtClient) bystander = connect_desktop(compositor, "work");
+	ZtWindow *blue = zt_window_open(bystander, 400, 300, 0xff0000ff);
+
+	ZtClient *creator = connect_desktop(compositor, "play");
+	ZtSecurityContext *contexts[MAX_SOCKETS];
+	for (int i = 0; i < MAX_SOCKETS; i++) {
+		contexts[i] = zt_security_context_new(creator);
+		g_autofree char *instance = g_strdup_printf("instance-%d", i);
+		zt_security_context_commit(contexts[i], ENGINE, APP_ID, instance);
+	}
+	ZtSecurityContext *too_many = zt_security_context_new(creator);
+	assert_protocol_error(creator, "wp_security_context_manager_v1",
+			      WP_SECURITY_CONTEXT_MANAGER_V1_ERROR_INVALID_LISTEN_FD);
+	g_autofree char *refused_path = g_strdup(zt_security_context_socket(too_many));
+	zt_security_context_free(too_many);
+	g_assert_null(wl_display_connect(refused_path));
+
+	/* The bystander and the 64 sockets are unharmed (the sockets outlive their creator). */
+	g_assert_true(zt_compositor_alive(compositor));
+	zt_client_roundtrip(bystander);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, CX, CY, BLUE, "limit-1-bystander"), ==,
+			BLUE);
+	for (int i = 0; i < MAX_SOCKETS; i++) {
+		g_autoptr(ZtClient) app =
+			zt_client_connect(zt_security_context_socket(contexts[i]));
+		g_assert_true(zt_client_has_global(app, "wl_compositor"));
+	}
+
+	/* Another desktop has its own 64. */
+	g_autoptr(ZtClient) work = connect_desktop(compositor, "work");
+	ZtSecurityContext *of_work = sandbox_socket(work, "of-work");
+	g_assert_false(zt_client_protocol_error(work, NULL, NULL));
+
+	/* Play is still full, until an engine closes one of its sockets. */
+	ZtClient *again = connect_desktop(compositor, "play");
+	ZtSecurityContext *still_too_many = zt_security_context_new(again);
+	assert_protocol_error(again, "wp_security_context_manager_v1",
+			      WP_SECURITY_CONTEXT_MANAGER_V1_ERROR_INVALID_LISTEN_FD);
+	zt_security_context_free(still_too_many);
+	zt_client_free(again);
+	zt_security_context_close(contexts[0]);
+	g_assert_true(refused_soon(zt_security_context_socket(contexts[0])));
+	g_autoptr(ZtClient) last = connect_desktop(compositor, "play");
+	ZtSecurityContext *room = sandbox_socket(last, "room-again");
+	g_assert_false(zt_client_protocol_error(last, NULL, NULL));
+	assert_serves(compositor, zt_security_context_socket(of_work), 0xff00ff00,
+		      "limit-2-work-socket");
+
+	zt_security_context_free(room);
+	zt_security_context_free(of_work);
+	for (int i = 0; i < MAX_SOCKETS; i++)
+		zt_security_context_free(contexts[i]);
+	zt_client_free(creator);
+	zt_window_destroy(blue);
+	zt_compositor_stop(compositor);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -370,5 +534,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/security-context/creator-gone-and-crashes",
 			test_creator_gone_and_crashes);
 	g_test_add_func("/security-context/protocol-errors", test_protocol_errors);
+	g_test_add_func("/security-context/close-fd-not-pipe", test_close_fd_not_pipe);
+	g_test_add_func("/security-context/same-socket-twice", test_same_socket_twice);
+	g_test_add_func("/security-context/sockets-per-desktop", test_sockets_per_desktop);
 	return g_test_run();
 }

@@ -21,8 +21,10 @@ struct zt_client {
 	struct wl_keyboard *keyboard; /* once the seat has one */
 	uint32_t keyboard_serial;     /* of the last wl_keyboard.enter */
 	guint keys_pressed;	      /* key presses received so far */
-	struct wl_pointer *pointer;   /* once the seat has one */
-	uint32_t button_serial;	      /* of the last button press */
+	guint keys_released;
+	GArray *keys_held;	    /* of uint32_t: pressed and not released (nor left) yet */
+	struct wl_pointer *pointer; /* once the seat has one */
+	uint32_t button_serial;	    /* of the last button press */
 	/* What the pointer events said: the surface entered (NULL after a leave), the last position
 	 * in it, and the buttons pressed and released so far. */
 	struct wl_surface *pointer_surface;
@@ -30,6 +32,9 @@ struct zt_client {
 	int presses, releases;
 	GPtrArray *globals; /* interface names */
 };
+
+/* Every client of the process, so that some can answer while another waits for data. */
+static GPtrArray *clients;
 
 struct zt_window {
 	ZtClient *client;
@@ -65,17 +70,35 @@ static void handle_enter(void *data, struct wl_keyboard *keyboard, uint32_t seri
 	client->keyboard_serial = serial;
 }
 
+static void forget_key(ZtClient *client, uint32_t key)
+{
+	for (guint i = 0; i < client->keys_held->len; i++) {
+		if (g_array_index(client->keys_held, uint32_t, i) == key) {
+			g_array_remove_index_fast(client->keys_held, i);
+			return;
+		}
+	}
+}
+
+/* As applications do, keys held when the focus goes are held no more. */
 static void handle_leave(void *data, struct wl_keyboard *keyboard, uint32_t serial,
 			 struct wl_surface *surface)
 {
+	ZtClient *client = data;
+	g_array_set_size(client->keys_held, 0);
 }
 
 static void handle_key(void *data, struct wl_keyboard *keyboard, uint32_t serial, uint32_t time,
 		       uint32_t key, uint32_t state)
 {
 	ZtClient *client = data;
-	if (state == WL_KEYBOARD_KEY_STATE_PRESSED)
+	forget_key(client, key);
+	if (state == WL_KEYBOARD_KEY_STATE_PRESSED) {
 		client->keys_pressed++;
+		g_array_append_val(client->keys_held, key);
+	} else {
+		client->keys_released++;
+	}
 }
 
 static void handle_modifiers(void *data, struct wl_keyboard *keyboard, uint32_t serial,
@@ -230,6 +253,7 @@ ZtClient *zt_client_connect(const char *socket)
 	client->display = wl_display_connect(socket);
 	g_assert_nonnull(client->display);
 	client->globals = g_ptr_array_new_with_free_func(g_free);
+	client->keys_held = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	client->registry = wl_display_get_registry(client->display);
 	wl_registry_add_listener(client->registry, &registry_listener, client);
 	/* The globals, then the seat's capabilities. */
@@ -239,6 +263,9 @@ ZtClient *zt_client_connect(const char *socket)
 	g_assert_nonnull(client->shm);
 	g_assert_nonnull(client->wm_base);
 	xdg_wm_base_add_listener(client->wm_base, &wm_base_listener, client);
+	if (!clients)
+		clients = g_ptr_array_new();
+	g_ptr_array_add(clients, client);
 	return client;
 }
 
@@ -246,6 +273,7 @@ void zt_client_free(ZtClient *client)
 {
 	if (!client)
 		return;
+	g_ptr_array_remove(clients, client);
 	xdg_wm_base_destroy(client->wm_base);
 	if (client->pointer)
 		wl_pointer_release(client->pointer);
@@ -258,6 +286,7 @@ void zt_client_free(ZtClient *client)
 	wl_registry_destroy(client->registry);
 	wl_display_disconnect(client->display);
 	g_ptr_array_unref(client->globals);
+	g_array_unref(client->keys_held);
 	g_free(client);
 }
 
@@ -559,6 +588,72 @@ uint32_t zt_client_keyboard_serial(ZtClient *client)
 guint zt_client_keys_pressed(ZtClient *client)
 {
 	return client->keys_pressed;
+}
+
+guint zt_client_keys_released(ZtClient *client)
+{
+	return client->keys_released;
+}
+
+gboolean zt_client_key_held(ZtClient *client, uint32_t key)
+{
+	for (guint i = 0; i < client->keys_held->len; i++) {
+		if (g_array_index(client->keys_held, uint32_t, i) == key)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+uint32_t zt_client_button_serial(ZtClient *client)
+{
+	return client->button_serial;
+}
+
+GBytes *zt_clients_read_to_end(int fd)
+{
+	GByteArray *bytes = g_byte_array_new();
+	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	for (;;) {
+		/* fd first, then every live client after it has dispatched what it has queued and
+		 * sent its requests. */
+		g_autoptr(GPtrArray) live = g_ptr_array_new();
+		g_autoptr(GArray) polled = g_array_new(FALSE, TRUE, sizeof(struct pollfd));
+		struct pollfd readable = { .fd = fd, .events = POLLIN };
+		g_array_append_val(polled, readable);
+		for (guint i = 0; clients && i < clients->len; i++) {
+			ZtClient *client = g_ptr_array_index(clients, i);
+			/* A connection a test broke on purpose (a protocol error) has nothing to
+			 * say. */
+			if (wl_display_get_error(client->display))
+				continue;
+			g_assert_cmpint(wl_display_dispatch_pending(client->display), >=, 0);
+			g_assert_cmpint(wl_display_flush(client->display), >=, 0);
+			readable.fd = wl_display_get_fd(client->display);
+			g_array_append_val(polled, readable);
+			g_ptr_array_add(live, client);
+		}
+		gint64 left = deadline - g_get_monotonic_time();
+		g_assert_cmpint(left, >, 0);
+		int ready =
+			poll((struct pollfd *)polled->data, polled->len, (int)(left / 1000) + 1);
+		g_assert_cmpint(ready, >=, 0);
+		for (guint i = 0; i < live->len; i++) {
+			ZtClient *client = g_ptr_array_index(live, i);
+			if (g_array_index(polled, struct pollfd, i + 1).revents)
+				g_assert_cmpint(wl_display_dispatch(client->display), >=, 0);
+		}
+		if (!g_array_index(polled, struct pollfd, 0).revents)
+			continue;
+		guint8 chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		g_assert_cmpint(n, >=, 0);
+		if (n == 0)
+			break;
+		g_byte_array_append(bytes, chunk, (guint)n);
+	}
+	return g_byte_array_free_to_bytes(bytes);
 }
 
 /* An empty positioner: 1×1 at the parent's top-left corner. */

@@ -68,8 +68,20 @@ uint32_t zt_client_keyboard_serial(ZtClient *client);
 /* A width×height wl_shm buffer filled with argb. */
 struct wl_buffer *zt_client_solid_buffer(ZtClient *client, int width, int height, uint32_t argb);
 
-/* Key presses the client received, on any of its surfaces. */
+/* Key presses and releases the client received, on any of its surfaces. */
 guint zt_client_keys_pressed(ZtClient *client);
+guint zt_client_keys_released(ZtClient *client);
+/* Whether the client thinks key (an evdev code, KEY_A...) is held: pressed, and neither released
+ * nor its focus lost since. */
+gboolean zt_client_key_held(ZtClient *client, uint32_t key);
+
+/* The serial of the last button press the client received (0: none yet), as a client passes it
+ * to start a drag or a move. */
+uint32_t zt_client_button_serial(ZtClient *client);
+
+/* Reads fd to its end while every client of this process answers what it is asked (one may be
+ * writing the other end); fails the test after 10 seconds. */
+GBytes *zt_clients_read_to_end(int fd);
 
 /* Opens an (unmapped) popup of window that grabs the seat with serial, as a menu does; wlroots
  * does not check the serial, so a misbehaving client can pass any. */

@@ -1,15 +1,19 @@
-/* The test client's wl_data_device: copying text and reading the offered selection. */
+/* The test client's wl_data_device and primary selection device: copying text and reading the
+ * offered selections. */
 #include "zion-test-clipboard.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include "primary-selection-unstable-v1-client-protocol.h"
+
 #define TEXT_TYPE "text/plain;charset=utf-8"
-/* How long a read or a copy may take before the test gives up on it. */
+/* How long a copy may take before the test gives up on it. */
 #define DEADLINE_US (5 * G_USEC_PER_SEC)
 
 struct zt_clipboard {
@@ -20,10 +24,13 @@ struct zt_clipboard {
 	struct wl_data_source *source; /* the client's copy until the compositor cancels it */
 	char *text;
 	guint reads; /* how many times the copy was handed over */
+	/* The same for the primary selection (NULL manager: the compositor offers none). */
+	struct zwp_primary_selection_device_manager_v1 *primary_manager;
+	struct zwp_primary_selection_device_v1 *primary_device;
+	struct zwp_primary_selection_offer_v1 *primary_offer;
+	struct zwp_primary_selection_source_v1 *primary_source;
+	char *primary_text;
 };
-
-/* Every clipboard of the process, so that one can answer while another reads. */
-static GPtrArray *clipboards;
 
 static void handle_global(void *data, struct wl_registry *registry, uint32_t name,
 			  const char *interface, uint32_t version)
@@ -32,6 +39,9 @@ static void handle_global(void *data, struct wl_registry *registry, uint32_t nam
 	if (strcmp(interface, wl_data_device_manager_interface.name) == 0)
 		clipboard->manager =
 			wl_registry_bind(registry, name, &wl_data_device_manager_interface, 3);
+	else if (strcmp(interface, zwp_primary_selection_device_manager_v1_interface.name) == 0)
+		clipboard->primary_manager = wl_registry_bind(
+			registry, name, &zwp_primary_selection_device_manager_v1_interface, 1);
 }
 
 static void handle_global_remove(void *data, struct wl_registry *registry, uint32_t name)
@@ -103,6 +113,24 @@ static const struct wl_data_device_listener device_listener = {
 	.selection = handle_selection,
 };
 
+/* Hands text over as an application does, however much the reader takes: a reader that goes away
+ * (the compositor refusing a selection too large) ends the write. */
+static void write_text(const char *text, int fd)
+{
+	gsize length = strlen(text), written = 0;
+	while (written < length) {
+		ssize_t n = write(fd, text + written, length - written);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_assert_cmpint(errno, ==, EPIPE);
+			break;
+		}
+		written += (gsize)n;
+	}
+	close(fd);
+}
+
 static void handle_target(void *data, struct wl_data_source *source, const char *mime_type)
 {
 }
@@ -111,11 +139,10 @@ static void handle_send(void *data, struct wl_data_source *source, const char *m
 			int32_t fd)
 {
 	ZtClipboard *clipboard = data;
-	if (strcmp(mime_type, TEXT_TYPE) == 0) {
-		gssize length = (gssize)strlen(clipboard->text);
-		g_assert_cmpint(write(fd, clipboard->text, length), ==, length);
-	}
-	close(fd);
+	if (strcmp(mime_type, TEXT_TYPE) == 0)
+		write_text(clipboard->text, fd);
+	else
+		close(fd);
 	clipboard->reads++;
 }
 
@@ -148,8 +175,63 @@ static const struct wl_data_source_listener source_listener = {
 	.action = handle_source_action,
 };
 
+static void handle_primary_offer_type(void *data, struct zwp_primary_selection_offer_v1 *offer,
+				      const char *mime_type)
+{
+}
+
+static const struct zwp_primary_selection_offer_v1_listener primary_offer_listener = {
+	.offer = handle_primary_offer_type,
+};
+
+static void handle_primary_data_offer(void *data, struct zwp_primary_selection_device_v1 *device,
+				      struct zwp_primary_selection_offer_v1 *offer)
+{
+	zwp_primary_selection_offer_v1_add_listener(offer, &primary_offer_listener, NULL);
+}
+
+static void handle_primary_selection(void *data, struct zwp_primary_selection_device_v1 *device,
+				     struct zwp_primary_selection_offer_v1 *offer)
+{
+	ZtClipboard *clipboard = data;
+	if (clipboard->primary_offer && clipboard->primary_offer != offer)
+		zwp_primary_selection_offer_v1_destroy(clipboard->primary_offer);
+	clipboard->primary_offer = offer;
+}
+
+static const struct zwp_primary_selection_device_v1_listener primary_device_listener = {
+	.data_offer = handle_primary_data_offer,
+	.selection = handle_primary_selection,
+};
+
+static void handle_primary_send(void *data, struct zwp_primary_selection_source_v1 *source,
+				const char *mime_type, int32_t fd)
+{
+	ZtClipboard *clipboard = data;
+	if (strcmp(mime_type, TEXT_TYPE) == 0)
+		write_text(clipboard->primary_text, fd);
+	else
+		close(fd);
+}
+
+static void handle_primary_cancelled(void *data, struct zwp_primary_selection_source_v1 *source)
+{
+	ZtClipboard *clipboard = data;
+	if (source == clipboard->primary_source)
+		clipboard->primary_source = NULL;
+	zwp_primary_selection_source_v1_destroy(source);
+}
+
+static const struct zwp_primary_selection_source_v1_listener primary_source_listener = {
+	.send = handle_primary_send,
+	.cancelled = handle_primary_cancelled,
+};
+
 ZtClipboard *zt_clipboard_new(ZtClient *client)
 {
+	/* As applications do: a reader that goes away makes a write fail instead of killing the
+	 * test. */
+	signal(SIGPIPE, SIG_IGN);
 	ZtClipboard *clipboard = g_new0(ZtClipboard, 1);
 	clipboard->client = client;
 	struct wl_registry *registry = wl_display_get_registry(zt_client_display(client));
@@ -157,36 +239,52 @@ ZtClipboard *zt_clipboard_new(ZtClient *client)
 	zt_client_roundtrip(client);
 	wl_registry_destroy(registry);
 	g_assert_nonnull(clipboard->manager);
-	clipboard->device =
-		wl_data_device_manager_get_data_device(clipboard->manager, zt_client_seat(client));
+	struct wl_seat *seat = zt_client_seat(client);
+	clipboard->device = wl_data_device_manager_get_data_device(clipboard->manager, seat);
 	wl_data_device_add_listener(clipboard->device, &device_listener, clipboard);
+	if (clipboard->primary_manager) {
+		clipboard->primary_device = zwp_primary_selection_device_manager_v1_get_device(
+			clipboard->primary_manager, seat);
+		zwp_primary_selection_device_v1_add_listener(clipboard->primary_device,
+							     &primary_device_listener, clipboard);
+	}
 	zt_client_roundtrip(client);
-	if (!clipboards)
-		clipboards = g_ptr_array_new();
-	g_ptr_array_add(clipboards, clipboard);
 	return clipboard;
 }
 
 void zt_clipboard_free(ZtClipboard *clipboard)
 {
-	g_ptr_array_remove(clipboards, clipboard);
 	if (clipboard->offer)
 		wl_data_offer_destroy(clipboard->offer);
 	if (clipboard->source)
 		wl_data_source_destroy(clipboard->source);
 	wl_data_device_release(clipboard->device);
 	wl_data_device_manager_destroy(clipboard->manager);
+	if (clipboard->primary_offer)
+		zwp_primary_selection_offer_v1_destroy(clipboard->primary_offer);
+	if (clipboard->primary_source)
+		zwp_primary_selection_source_v1_destroy(clipboard->primary_source);
+	if (clipboard->primary_device)
+		zwp_primary_selection_device_v1_destroy(clipboard->primary_device);
+	if (clipboard->primary_manager)
+		zwp_primary_selection_device_manager_v1_destroy(clipboard->primary_manager);
 	g_free(clipboard->text);
+	g_free(clipboard->primary_text);
 	g_free(clipboard);
+}
+
+/* The latest focus: a selection set with an older serial than the one it replaces is refused. */
+static uint32_t copy_serial(ZtClipboard *clipboard)
+{
+	zt_client_roundtrip(clipboard->client);
+	uint32_t serial = zt_client_keyboard_serial(clipboard->client);
+	g_assert_cmpuint(serial, !=, 0);
+	return serial;
 }
 
 void zt_clipboard_copy(ZtClipboard *clipboard, const char *text)
 {
-	/* The latest focus: a selection set with an older serial than the one it replaces is
-	 * refused. */
-	zt_client_roundtrip(clipboard->client);
-	uint32_t serial = zt_client_keyboard_serial(clipboard->client);
-	g_assert_cmpuint(serial, !=, 0);
+	uint32_t serial = copy_serial(clipboard);
 	g_free(clipboard->text);
 	clipboard->text = g_strdup(text);
 	/* A copy before stays until the compositor cancels it, as in any application. */
@@ -197,10 +295,32 @@ void zt_clipboard_copy(ZtClipboard *clipboard, const char *text)
 	zt_client_roundtrip(clipboard->client);
 }
 
+void zt_clipboard_select(ZtClipboard *clipboard, const char *text)
+{
+	g_assert_nonnull(clipboard->primary_device);
+	uint32_t serial = copy_serial(clipboard);
+	g_free(clipboard->primary_text);
+	clipboard->primary_text = g_strdup(text);
+	clipboard->primary_source =
+		zwp_primary_selection_device_manager_v1_create_source(clipboard->primary_manager);
+	zwp_primary_selection_source_v1_add_listener(clipboard->primary_source,
+						     &primary_source_listener, clipboard);
+	zwp_primary_selection_source_v1_offer(clipboard->primary_source, TEXT_TYPE);
+	zwp_primary_selection_device_v1_set_selection(clipboard->primary_device,
+						      clipboard->primary_source, serial);
+	zt_client_roundtrip(clipboard->client);
+}
+
 gboolean zt_clipboard_owns_selection(ZtClipboard *clipboard)
 {
 	zt_client_roundtrip(clipboard->client);
 	return clipboard->source != NULL;
+}
+
+gboolean zt_clipboard_owns_primary(ZtClipboard *clipboard)
+{
+	zt_client_roundtrip(clipboard->client);
+	return clipboard->primary_source != NULL;
 }
 
 gboolean zt_clipboard_serve(ZtClipboard *clipboard)
@@ -223,23 +343,16 @@ gboolean zt_clipboard_serve(ZtClipboard *clipboard)
 	return TRUE;
 }
 
-/* Dispatches what every clipboard's client has queued, and lists their connections. */
-static GArray *connections_to_answer(void)
+/* Reads what was asked for through pipe_fds while every client of the process answers. */
+static char *read_pipe(ZtClipboard *clipboard, int pipe_fds[2])
 {
-	GArray *displays = g_array_new(FALSE, FALSE, sizeof(struct wl_display *));
-	for (guint i = 0; i < clipboards->len; i++) {
-		ZtClipboard *clipboard = g_ptr_array_index(clipboards, i);
-		struct wl_display *display = zt_client_display(clipboard->client);
-		gboolean listed = FALSE;
-		for (guint j = 0; j < displays->len; j++)
-			listed |= g_array_index(displays, struct wl_display *, j) == display;
-		if (listed)
-			continue;
-		g_assert_cmpint(wl_display_dispatch_pending(display), >=, 0);
-		g_assert_cmpint(wl_display_flush(display), >=, 0);
-		g_array_append_val(displays, display);
-	}
-	return displays;
+	close(pipe_fds[1]);
+	g_assert_cmpint(wl_display_flush(zt_client_display(clipboard->client)), >=, 0);
+	g_autoptr(GBytes) bytes = zt_clients_read_to_end(pipe_fds[0]);
+	close(pipe_fds[0]);
+	gsize size;
+	const char *data = g_bytes_get_data(bytes, &size);
+	return g_strndup(data ? data : "", size);
 }
 
 char *zt_clipboard_paste(ZtClipboard *clipboard)
@@ -250,45 +363,16 @@ char *zt_clipboard_paste(ZtClipboard *clipboard)
 	int pipe_fds[2];
 	g_assert_cmpint(pipe2(pipe_fds, O_CLOEXEC), ==, 0);
 	wl_data_offer_receive(clipboard->offer, TEXT_TYPE, pipe_fds[1]);
-	close(pipe_fds[1]);
-	g_assert_cmpint(wl_display_flush(zt_client_display(clipboard->client)), >=, 0);
+	return read_pipe(clipboard, pipe_fds);
+}
 
-	GString *text = g_string_new(NULL);
-	gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
-	for (;;) {
-		g_autoptr(GArray) displays = connections_to_answer();
-		g_autoptr(GArray) polled = g_array_new(FALSE, TRUE, sizeof(struct pollfd));
-		struct pollfd pipe_readable = { .fd = pipe_fds[0], .events = POLLIN };
-		g_array_append_val(polled, pipe_readable);
-		for (guint i = 0; i < displays->len; i++) {
-			struct wl_display *display =
-				g_array_index(displays, struct wl_display *, i);
-			struct pollfd readable = { .fd = wl_display_get_fd(display),
-						   .events = POLLIN };
-			g_array_append_val(polled, readable);
-		}
-		gint64 left = deadline - g_get_monotonic_time();
-		g_assert_cmpint(left, >, 0);
-		int ready =
-			poll((struct pollfd *)polled->data, polled->len, (int)(left / 1000) + 1);
-		g_assert_cmpint(ready, >=, 0);
-		for (guint i = 0; i < displays->len; i++) {
-			if (g_array_index(polled, struct pollfd, i + 1).revents)
-				g_assert_cmpint(wl_display_dispatch(g_array_index(
-							displays, struct wl_display *, i)),
-						>=, 0);
-		}
-		if (!g_array_index(polled, struct pollfd, 0).revents)
-			continue;
-		char chunk[4096];
-		ssize_t n = read(pipe_fds[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		g_assert_cmpint(n, >=, 0);
-		if (n == 0)
-			break;
-		g_string_append_len(text, chunk, n);
-	}
-	close(pipe_fds[0]);
-	return g_string_free(text, FALSE);
+char *zt_clipboard_paste_primary(ZtClipboard *clipboard)
+{
+	zt_client_roundtrip(clipboard->client);
+	if (!clipboard->primary_offer)
+		return NULL;
+	int pipe_fds[2];
+	g_assert_cmpint(pipe2(pipe_fds, O_CLOEXEC), ==, 0);
+	zwp_primary_selection_offer_v1_receive(clipboard->primary_offer, TEXT_TYPE, pipe_fds[1]);
+	return read_pipe(clipboard, pipe_fds);
 }

@@ -3,11 +3,17 @@
 
 #include <cairo.h>
 #include <gio/gio.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "zion-test-bus.h"
+#include "zion-test-client.h"
 #include "zion-test.h"
 
 #define SOCKET_NAME "wayland-zion-test"
@@ -60,6 +66,18 @@ static char *compositor_path(void)
 	return g_build_filename(build, "compositor", "zion-compositor", NULL);
 }
 
+static gboolean accepts_connections(const char *path)
+{
+	struct sockaddr_un address = { .sun_family = AF_UNIX };
+	g_assert_cmpuint(strlen(path), <, sizeof(address.sun_path));
+	strcpy(address.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	g_assert_cmpint(fd, >=, 0);
+	gboolean connected = connect(fd, (struct sockaddr *)&address, sizeof(address)) == 0;
+	close(fd);
+	return connected;
+}
+
 ZtCompositor *zt_compositor_start(const char *config)
 {
 	ZtCompositor *compositor = g_new0(ZtCompositor, 1);
@@ -90,13 +108,17 @@ ZtCompositor *zt_compositor_start(const char *config)
 		g_subprocess_launcher_spawnv(launcher, (const char *const *)args, &error);
 	g_assert_no_error(error);
 
-	/* The privileged socket is made last: once it exists, the compositor is ready. */
+	/* The privileged socket is made last: once it takes connections, the compositor is ready
+	 * (its file appears at bind, a moment before it listens). */
 	compositor->socket = g_build_filename(compositor->runtime_dir, SOCKET_NAME, NULL);
-	for (int i = 0; i < 1000 && !g_file_test(compositor->socket, G_FILE_TEST_EXISTS); i++) {
+	gboolean listening = FALSE;
+	for (int i = 0; i < 1000 && !listening; i++) {
 		g_assert_true(zt_compositor_alive(compositor));
-		g_usleep(10000);
+		listening = accepts_connections(compositor->socket);
+		if (!listening)
+			g_usleep(10000);
 	}
-	g_assert_true(g_file_test(compositor->socket, G_FILE_TEST_EXISTS));
+	g_assert_true(listening);
 	return compositor;
 }
 
@@ -178,9 +200,16 @@ char *zt_compositor_run_output(ZtCompositor *compositor, const char *socket,
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GSubprocess) process = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	g_assert_no_error(error);
-	char *output = NULL;
-	g_subprocess_communicate_utf8(process, NULL, NULL, &output, NULL, &error);
+	/* The test's own clients answer meanwhile: the program may be reading what one of them
+	 * copied. */
+	GInputStream *stdout_pipe = g_subprocess_get_stdout_pipe(process);
+	g_autoptr(GBytes) bytes = zt_clients_read_to_end(
+		g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(stdout_pipe)));
+	g_subprocess_wait(process, NULL, &error);
 	g_assert_no_error(error);
+	gsize size;
+	const char *data = g_bytes_get_data(bytes, &size);
+	char *output = g_strndup(data ? data : "", size);
 	*status = g_subprocess_get_if_exited(process) ? g_subprocess_get_exit_status(process) : -1;
 	return output;
 }

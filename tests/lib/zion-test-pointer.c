@@ -1,4 +1,5 @@
-/* The test library's virtual pointer, and the virtual keyboard that holds Super for it. */
+/* The test library's virtual pointer, and the virtual keyboard that holds Super (or a key) for it.
+ */
 #include "zion-test-pointer.h"
 
 #include <string.h>
@@ -156,5 +157,13 @@ void zt_pointer_hold_super(ZtPointer *pointer, gboolean held)
 {
 	zwp_virtual_keyboard_v1_modifiers(pointer->keyboard, held ? pointer->logo_mask : 0, 0, 0,
 					  0);
+	roundtrip(pointer);
+}
+
+void zt_pointer_key(ZtPointer *pointer, uint32_t key, gboolean pressed)
+{
+	zwp_virtual_keyboard_v1_key(pointer->keyboard, now_msec(), key,
+				    pressed ? WL_KEYBOARD_KEY_STATE_PRESSED
+					    : WL_KEYBOARD_KEY_STATE_RELEASED);
 	roundtrip(pointer);
 }

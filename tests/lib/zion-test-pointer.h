@@ -1,7 +1,8 @@
 /*
  * A virtual pointer on the compositor's privileged socket (zwlr_virtual_pointer_v1), as a user's
- * input tools would use it, with a virtual keyboard beside it to hold Super down during a drag
- * (wtype presses and releases within one run). Positions are layout pixels.
+ * input tools would use it, with a virtual keyboard beside it to hold Super or another key down
+ * while something else happens (wtype presses and releases within one run). Positions are layout
+ * pixels.
  */
 #pragma once
 
@@ -28,3 +29,6 @@ void zt_pointer_drag(ZtPointer *pointer, uint32_t button, int x, int y, int dx, 
 
 /* Holds Super (the logo modifier) down, or lets it go. */
 void zt_pointer_hold_super(ZtPointer *pointer, gboolean held);
+
+/* Presses or releases key (an evdev code: KEY_A...) on the virtual keyboard. */
+void zt_pointer_key(ZtPointer *pointer, uint32_t key, gboolean pressed);

@@ -38,7 +38,7 @@ static const struct wl_registry_listener registry_listener = {
 	.global_remove = handle_global_remove,
 };
 
-static int listen_on(const char *path)
+int zt_listening_socket(const char *path)
 {
 	struct sockaddr_un address = { .sun_family = AF_UNIX };
 	g_assert_cmpuint(strlen(path), <, sizeof(address.sun_path));
@@ -50,21 +50,28 @@ static int listen_on(const char *path)
 	return fd;
 }
 
-ZtSecurityContext *zt_security_context_new_full(ZtClient *client, int listen_fd,
-						ZtCloseFdEnd close_fd_end)
+/* A context object with the manager bound, nothing sent yet. */
+static ZtSecurityContext *context_new(ZtClient *client)
 {
 	ZtSecurityContext *context = g_new0(ZtSecurityContext, 1);
 	context->client = client;
-	if (listen_fd < 0) {
-		context->socket_path = g_build_filename(zt_temp_dir(), "wayland-sandbox", NULL);
-		listen_fd = listen_on(context->socket_path);
-	}
+	context->engine_fd = -1;
 	struct wl_registry *registry = wl_display_get_registry(zt_client_display(client));
 	wl_registry_add_listener(registry, &registry_listener, context);
 	zt_client_roundtrip(client);
 	wl_registry_destroy(registry);
 	g_assert_nonnull(context->manager);
+	return context;
+}
 
+ZtSecurityContext *zt_security_context_new_full(ZtClient *client, int listen_fd,
+						ZtCloseFdEnd close_fd_end)
+{
+	ZtSecurityContext *context = context_new(client);
+	if (listen_fd < 0) {
+		context->socket_path = g_build_filename(zt_temp_dir(), "wayland-sandbox", NULL);
+		listen_fd = zt_listening_socket(context->socket_path);
+	}
 	int pipe_fds[2];
 	g_assert_cmpint(pipe2(pipe_fds, O_CLOEXEC), ==, 0);
 	int close_fd = close_fd_end == ZT_CLOSE_FD_WRITE_END ? pipe_fds[1] : pipe_fds[0];
@@ -72,6 +79,16 @@ ZtSecurityContext *zt_security_context_new_full(ZtClient *client, int listen_fd,
 	context->context = wp_security_context_manager_v1_create_listener(context->manager,
 									  listen_fd, close_fd);
 	/* libwayland keeps duplicates of both until it sends them. */
+	close(listen_fd);
+	close(close_fd);
+	return context;
+}
+
+ZtSecurityContext *zt_security_context_new_fds(ZtClient *client, int listen_fd, int close_fd)
+{
+	ZtSecurityContext *context = context_new(client);
+	context->context = wp_security_context_manager_v1_create_listener(context->manager,
+									  listen_fd, close_fd);
 	close(listen_fd);
 	close(close_fd);
 	return context;

@@ -33,6 +33,13 @@ ZtSecurityContext *zt_security_context_new(ZtClient *client);
 ZtSecurityContext *zt_security_context_new_full(ZtClient *client, int listen_fd,
 						ZtCloseFdEnd close_fd_end);
 
+/* The same with exactly these fds (sent, then closed here), whatever they are: there is no engine
+ * end of a pipe to close, and no socket path. */
+ZtSecurityContext *zt_security_context_new_fds(ZtClient *client, int listen_fd, int close_fd);
+
+/* A listening Unix socket at path, as an engine makes one. */
+int zt_listening_socket(const char *path);
+
 /* Sets what is not NULL, commits, and waits until the compositor has seen it. */
 void zt_security_context_commit(ZtSecurityContext *context, const char *engine, const char *app_id,
 				const char *instance_id);
