@@ -10,8 +10,11 @@
 #include <wayland-server-core.h>
 #include <wlr/types/wlr_scene.h>
 
+#include "config.h"
+
 struct zc_server;
 struct zc_view;
+struct zc_xwayland;
 
 struct zc_desktop {
 	struct zc_server *server;
@@ -22,12 +25,17 @@ struct zc_desktop {
 	int listen_fd;
 	GSource *accept_source;
 	struct wlr_scene_tree *tree;
-	struct wl_list views; // zc_view::link, most recently focused first
+	struct wl_list views;	      // zc_view::link, most recently focused first
+	struct zc_xwayland *xwayland; /* with xwayland=true, else NULL */
 };
 
-struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
-				     const float color[4], GError **error);
+struct zc_desktop *zc_desktop_create(struct zc_server *server,
+				     const struct zc_desktop_config *config, GError **error);
 void zc_desktop_destroy(struct zc_desktop *desktop);
+
+/* env (NULL for an empty one) with what a client of desktop needs: WAYLAND_DISPLAY, the desktop's
+ * socket, and DISPLAY, its X display, or none at all (not the one the compositor may run in). */
+char **zc_desktop_environ(struct zc_desktop *desktop, char **env);
 
 /* Shows desktop on every output and gives it the keyboard focus it had. */
 void zc_desktop_show(struct zc_desktop *desktop);
