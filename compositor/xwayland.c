@@ -2,6 +2,8 @@
 #include "xwayland.h"
 
 #include <glib.h>
+#include <stdlib.h>
+#include <wlr/xcursor.h>
 #include <wlr/xwayland.h>
 
 #include "client.h"
@@ -16,6 +18,8 @@ struct zc_xwayland {
 	struct zc_server *server;
 	struct zc_desktop *desktop;
 	struct wlr_xwayland *wlr_xwayland;
+	/* Holds the arrow X11 windows show when they set no cursor of their own. */
+	struct wlr_xcursor_theme *cursor_theme;
 	/* The window this X server was told has the keyboard, or NULL: X11 clients read the
 	 * clipboard only while one of their server's windows has it. */
 	struct xwayland_view *activated;
@@ -383,6 +387,20 @@ struct zc_xwayland *zc_xwayland_create(struct zc_server *server, struct zc_deskt
 	xwayland->wlr_xwayland = wlr_xwayland;
 	wl_list_init(&xwayland->views);
 	wlr_xwayland_set_seat(wlr_xwayland, server->seat);
+	/* The arrow of the compositor's theme and size (cursor.c), not X11's cross. */
+	const char *size_text = g_getenv("XCURSOR_SIZE");
+	int size = size_text ? atoi(size_text) : 0;
+	xwayland->cursor_theme =
+		wlr_xcursor_theme_load(g_getenv("XCURSOR_THEME"), size > 0 ? size : 24);
+	struct wlr_xcursor *arrow =
+		xwayland->cursor_theme
+			? wlr_xcursor_theme_get_cursor(xwayland->cursor_theme, "left_ptr")
+			: NULL;
+	if (arrow) {
+		struct wlr_xcursor_image *image = arrow->images[0];
+		wlr_xwayland_set_cursor(wlr_xwayland, image->buffer, image->width * 4, image->width,
+					image->height, image->hotspot_x, image->hotspot_y);
+	}
 	wlr_xwayland->user_event_handler = handle_x11_event;
 	instances = g_list_prepend(instances, xwayland);
 
@@ -414,6 +432,8 @@ void zc_xwayland_destroy(struct zc_xwayland *xwayland)
 		handle_destroy(&xview->destroy, xview->xsurface);
 	}
 	wlr_xwayland_destroy(xwayland->wlr_xwayland);
+	if (xwayland->cursor_theme)
+		wlr_xcursor_theme_destroy(xwayland->cursor_theme);
 	g_free(xwayland);
 }
 
