@@ -378,7 +378,10 @@ struct zc_xwayland *zc_xwayland_create(struct zc_server *server, struct zc_deskt
 		wlr_xwayland_create(server->display, server->compositor, true);
 	if (!wlr_xwayland) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
-			    "desktop %s: cannot open an X11 display for Xwayland", desktop->name);
+			    "desktop %s: cannot open an X11 display for Xwayland (wlroots wants "
+			    "/tmp/.X11-unix root's or ours with the sticky bit, and a free display "
+			    "from :0 to :32)",
+			    desktop->name);
 		return NULL;
 	}
 	struct zc_xwayland *xwayland = g_new0(struct zc_xwayland, 1);
