@@ -551,7 +551,8 @@ void zc_view_keep_reachable(struct zc_server *server)
 
 struct zc_view *zc_view_from_node(struct zc_server *server, struct wlr_scene_node *node)
 {
-	/* A desktop's tree holds view trees and nothing else. */
+	/* A desktop's tree holds view trees (their data is the view) and X11 menus and tooltips
+	 * (xwayland.c; their data is NULL). */
 	for (; node && node->parent; node = node->parent) {
 		struct wlr_scene_node *desktop = node->parent;
 		if (desktop->parent == &server->layers.desktops->node)
