@@ -1,7 +1,7 @@
 /*
  * Xwayland, one X server per desktop that asks for it ([desktop NAME] xwayland=true): X11 has no
  * isolation between the clients of one server, so a server never serves two desktops. Its Wayland
- * connection is a desktop client of that desktop (same globals, same clipboard), started on the
+ * connection is a desktop client of that desktop (the same globals), started on the
  * first X11 connection. Managed X11 windows are framed views on the desktop; override-redirect
  * windows (menus, tooltips) are shown as they are, at their own position, over the desktop's
  * windows, and never take the keyboard.
