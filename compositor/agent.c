@@ -88,7 +88,15 @@ static void on_persona(GObject *source, GAsyncResult *result, gpointer data)
 			zc_parse_color(persona->appearance.color, color);
 		struct zc_desktop *desktop = find_desktop(server, adding->name);
 		if (!desktop) {
-			desktop = zc_desktop_create(server, adding->name, color, &error);
+			/* A [desktop NAME] section of the config file still says whether it has Xwayland. */
+			const struct zc_desktop_config *configured =
+				zc_config_find_desktop(server->config, adding->name);
+			struct zc_desktop_config config = {
+				.name = adding->name,
+				.xwayland = configured && configured->xwayland,
+			};
+			memcpy(config.color, color, sizeof(color));
+			desktop = zc_desktop_create(server, &config, &error);
 			if (desktop) {
 				g_ptr_array_add(server->desktops, desktop);
 				g_message("desktop %s (from the agent) listens on %s",

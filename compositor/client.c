@@ -74,16 +74,10 @@ static struct client_tag *client_tag(struct wl_client *client)
 	return tag;
 }
 
-struct wl_client *zc_client_create(struct zc_server *server, int fd, enum zc_client_class class,
-				   struct zc_desktop *desktop,
-				   const struct zc_sandbox_metadata *metadata)
+void zc_client_tag(struct wl_client *client, enum zc_client_class class, struct zc_desktop *desktop,
+		   const struct zc_sandbox_metadata *metadata)
 {
-	g_assert(class != ZC_CLIENT_PRIVILEGED && desktop);
-	struct wl_client *client = wl_client_create(server->display, fd);
-	if (!client) {
-		close(fd);
-		return NULL;
-	}
+	g_assert(class != ZC_CLIENT_PRIVILEGED && desktop && !client_tag(client));
 	struct client_tag *tag = g_new0(struct client_tag, 1);
 	tag->class = class;
 	tag->desktop = desktop;
@@ -94,6 +88,18 @@ struct wl_client *zc_client_create(struct zc_server *server, int fd, enum zc_cli
 	}
 	tag->destroy.notify = handle_client_destroy;
 	wl_client_add_destroy_listener(client, &tag->destroy);
+}
+
+struct wl_client *zc_client_create(struct zc_server *server, int fd, enum zc_client_class class,
+				   struct zc_desktop *desktop,
+				   const struct zc_sandbox_metadata *metadata)
+{
+	struct wl_client *client = wl_client_create(server->display, fd);
+	if (!client) {
+		close(fd);
+		return NULL;
+	}
+	zc_client_tag(client, class, desktop, metadata);
 	return client;
 }
 

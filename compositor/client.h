@@ -34,6 +34,11 @@ struct wl_client *zc_client_create(struct zc_server *server, int fd, enum zc_cli
 				   struct zc_desktop *desktop,
 				   const struct zc_sandbox_metadata *metadata);
 
+/* Gives a client the compositor made itself (an Xwayland server's connection) a class and desktop,
+ * before it binds any global. */
+void zc_client_tag(struct wl_client *client, enum zc_client_class class, struct zc_desktop *desktop,
+		   const struct zc_sandbox_metadata *metadata);
+
 enum zc_client_class zc_client_class(struct wl_client *client);
 
 /* The desktop a client belongs to, or NULL for clients of the privileged socket. */

@@ -257,8 +257,7 @@ static void replace_primary(struct desktop_selections *selections,
 /* The desktop of the client asking: its own, or the shown one for the privileged socket. */
 static struct desktop_selections *requester_selections(struct zc_clipboard *clipboard)
 {
-	struct wl_client *client = g_steal_pointer(&clipboard->requester);
-	struct zc_desktop *desktop = client ? zc_client_desktop(client) : NULL;
+	struct zc_desktop *desktop = g_steal_pointer(&clipboard->requester);
 	return selections_of(clipboard, desktop ? desktop : clipboard->server->shown);
 }
 
@@ -298,7 +297,8 @@ static void handle_protocol_message(void *data, enum wl_protocol_logger_type typ
 	const char *name = message->message->name;
 	gboolean selection =
 		strcmp(name, "set_selection") == 0 || strcmp(name, "set_primary_selection") == 0;
-	clipboard->requester = selection ? wl_resource_get_client(message->resource) : NULL;
+	clipboard->requester =
+		selection ? zc_client_desktop(wl_resource_get_client(message->resource)) : NULL;
 }
 
 struct zc_clipboard *zc_clipboard_create(struct zc_server *server)
@@ -341,6 +341,11 @@ void zc_clipboard_desktop_shown(struct zc_clipboard *clipboard)
 {
 	zc_clipboard_transfer_desktop_shown(clipboard->transfer);
 	sync_seat(clipboard);
+}
+
+void zc_clipboard_set_requester(struct zc_clipboard *clipboard, struct zc_desktop *desktop)
+{
+	clipboard->requester = desktop;
 }
 
 struct wlr_data_source *zc_clipboard_selection(struct zc_clipboard *clipboard,

@@ -19,8 +19,9 @@ struct zc_clipboard_transfer;
 struct zc_clipboard {
 	struct zc_server *server;
 	GHashTable *desktops; /* zc_desktop -> its selections, made on first use */
-	/* The client whose set_selection request is being dispatched (protocol logger), or NULL. */
-	struct wl_client *requester;
+	/* The desktop of the client whose set_selection request is being dispatched (protocol
+	 * logger, or an X11 event: zc_clipboard_set_requester), or NULL: the shown one. */
+	struct zc_desktop *requester;
 	struct wl_protocol_logger *logger;
 	/* The desktop sources the seat's proxies forward to now (NULL: the seat has none). */
 	struct wlr_data_source *seat_selection;
@@ -39,6 +40,10 @@ void zc_clipboard_destroy(struct zc_clipboard *clipboard);
 /* Gives the seat the shown desktop's selections; zc_desktop_show calls it before moving the focus.
  * Also takes down a transfer confirmation for another desktop. */
 void zc_clipboard_desktop_shown(struct zc_clipboard *clipboard);
+
+/* The seat's next selection request comes from a client of desktop: for requests made from C
+ * (wlroots' X11 window manager for an X11 client) rather than by a Wayland request. */
+void zc_clipboard_set_requester(struct zc_clipboard *clipboard, struct zc_desktop *desktop);
 
 /* The desktop's selection source, or NULL when it has none. */
 struct wlr_data_source *zc_clipboard_selection(struct zc_clipboard *clipboard,

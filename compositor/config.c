@@ -232,7 +232,7 @@ static gboolean add_binding(struct zc_config *config, const struct source *sourc
 static gboolean load_desktop(struct zc_config *config, GKeyFile *file, const struct source *source,
 			     const char *group, GError **error)
 {
-	static const char *const keys[] = { "color", NULL };
+	static const char *const keys[] = { "color", "xwayland", NULL };
 	const char *name = group + strlen("desktop ");
 	/* A desktop is an instance of a persona and carries its name. */
 	if (!zion_persona_name_is_valid(name))
@@ -247,6 +247,14 @@ static gboolean load_desktop(struct zc_config *config, GKeyFile *file, const str
 	if (!zc_parse_color(color ? color : "#3584e4", desktop->color))
 		return fail(error, source, group, "color",
 			    "expected a colour like #3584e4, got \"%s\"", color);
+	if (g_key_file_has_key(file, group, "xwayland", NULL)) {
+		g_autofree char *text = g_key_file_get_string(file, group, "xwayland", NULL);
+		if (g_strcmp0(text, "true") == 0)
+			desktop->xwayland = TRUE;
+		else if (g_strcmp0(text, "false") != 0)
+			return fail(error, source, group, "xwayland",
+				    "expected true or false, got \"%s\"", text);
+	}
 	return TRUE;
 }
 

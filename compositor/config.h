@@ -2,7 +2,8 @@
  * The compositor's configuration, from a GKeyFile ($XDG_CONFIG_HOME/zion/compositor.conf):
  *
  *   [compositor]     terminal=foot  xkb-layout=us  xkb-options=  overlay-ms=600
- *   [desktop NAME]   color=#3584e4  (one group per desktop, in the order of Super+1, Super+2...)
+ *   [desktop NAME]   color=#3584e4  xwayland=false
+ *                    (one group per desktop, in the order of Super+1, Super+2...)
  *   [bindings]       Super+1=desktop 1  Super+Return=terminal  Super+Shift+C=clipboard-copy  ...
  *                    (defaults in config.c)
  */
@@ -33,6 +34,8 @@ struct zc_binding {
 struct zc_desktop_config {
 	char *name;
 	float color[4];
+	/* The desktop gets its own Xwayland (X11 has no isolation between its clients). */
+	gboolean xwayland;
 };
 
 struct zc_config {

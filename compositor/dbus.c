@@ -38,20 +38,52 @@ static gboolean on_handle_list_desktops(ZcDbusCompositor1 *skeleton,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static struct zc_desktop *find_desktop(struct zc_server *server, const char *name)
+{
+	for (guint i = 0; i < server->desktops->len; i++) {
+		struct zc_desktop *desktop = g_ptr_array_index(server->desktops, i);
+		if (g_strcmp0(desktop->name, name) == 0)
+			return desktop;
+	}
+	return NULL;
+}
+
 static gboolean on_handle_show_desktop(ZcDbusCompositor1 *skeleton,
 				       GDBusMethodInvocation *invocation, const char *name,
 				       struct zc_dbus *dbus)
 {
-	for (guint i = 0; i < dbus->server->desktops->len; i++) {
-		struct zc_desktop *desktop = g_ptr_array_index(dbus->server->desktops, i);
-		if (g_strcmp0(desktop->name, name) == 0) {
-			zc_desktop_show(desktop);
-			zc_dbus_compositor1_complete_show_desktop(skeleton, invocation);
-			return G_DBUS_METHOD_INVOCATION_HANDLED;
-		}
+	struct zc_desktop *desktop = find_desktop(dbus->server, name);
+	if (!desktop) {
+		g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR,
+						      G_DBUS_ERROR_INVALID_ARGS,
+						      "no desktop called '%s'", name);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-					      "no desktop called '%s'", name);
+	zc_desktop_show(desktop);
+	zc_dbus_compositor1_complete_show_desktop(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean on_handle_get_desktop_environment(ZcDbusCompositor1 *skeleton,
+						  GDBusMethodInvocation *invocation,
+						  const char *name, struct zc_dbus *dbus)
+{
+	struct zc_desktop *desktop = find_desktop(dbus->server, name);
+	if (!desktop) {
+		g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR,
+						      G_DBUS_ERROR_INVALID_ARGS,
+						      "no desktop called '%s'", name);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	g_auto(GStrv) env = zc_desktop_environ(desktop, NULL);
+	GVariantBuilder environment;
+	g_variant_builder_init(&environment, G_VARIANT_TYPE("a{ss}"));
+	for (char **variable = env; *variable; variable++) {
+		g_auto(GStrv) pair = g_strsplit(*variable, "=", 2);
+		g_variant_builder_add(&environment, "{ss}", pair[0], pair[1]);
+	}
+	zc_dbus_compositor1_complete_get_desktop_environment(skeleton, invocation,
+							     g_variant_builder_end(&environment));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -163,6 +195,8 @@ struct zc_dbus *zc_dbus_start(struct zc_server *server)
 			 G_CALLBACK(on_handle_list_desktops), dbus);
 	g_signal_connect(dbus->skeleton, "handle-show-desktop", G_CALLBACK(on_handle_show_desktop),
 			 dbus);
+	g_signal_connect(dbus->skeleton, "handle-get-desktop-environment",
+			 G_CALLBACK(on_handle_get_desktop_environment), dbus);
 	g_signal_connect(dbus->skeleton, "handle-list-outputs", G_CALLBACK(on_handle_list_outputs),
 			 dbus);
 	g_signal_connect(dbus->skeleton, "handle-create-output",

@@ -192,9 +192,9 @@ void zc_decoration_destroy(struct zc_decoration *decoration)
 
 void zc_decoration_update(struct zc_decoration *decoration)
 {
-	struct wlr_box geometry;
-	wlr_xdg_surface_get_geometry(decoration->view->toplevel->base, &geometry);
-	const char *title = decoration->view->toplevel->title;
+	struct zc_view *view = decoration->view;
+	struct wlr_box geometry = view->impl->geometry(view);
+	const char *title = view->impl->title(view);
 	bool resized = geometry.width != decoration->width || geometry.height != decoration->height;
 	if (!resized && g_strcmp0(title, decoration->title) == 0)
 		return;

@@ -20,6 +20,7 @@
 #include "overlay.h"
 #include "server.h"
 #include "view.h"
+#include "xwayland.h"
 #include "zion-error.h"
 
 static gboolean on_connection(gint fd, GIOCondition condition, gpointer data)
@@ -80,9 +81,10 @@ static int listen_on(const char *path, GError **error)
 	return fd;
 }
 
-struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
-				     const float color[4], GError **error)
+struct zc_desktop *zc_desktop_create(struct zc_server *server,
+				     const struct zc_desktop_config *config, GError **error)
 {
+	const char *name = config->name;
 	const char *runtime_dir = g_get_user_runtime_dir();
 	g_autofree char *socket_dir = g_build_filename(runtime_dir, "zion", "desktops", name, NULL);
 	if (g_mkdir_with_parents(socket_dir, 0700) < 0) {
@@ -98,7 +100,7 @@ struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
 	struct zc_desktop *desktop = g_new0(struct zc_desktop, 1);
 	desktop->server = server;
 	desktop->name = g_strdup(name);
-	memcpy(desktop->color, color, sizeof(desktop->color));
+	memcpy(desktop->color, config->color, sizeof(desktop->color));
 	desktop->socket_dir = g_steal_pointer(&socket_dir);
 	desktop->socket_path = g_steal_pointer(&socket_path);
 	desktop->listen_fd = fd;
@@ -108,6 +110,10 @@ struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
 	desktop->tree = wlr_scene_tree_create(&server->layers.desktops->node);
 	wlr_scene_node_set_enabled(&desktop->tree->node, FALSE);
 	wl_list_init(&desktop->views);
+	if (config->xwayland && !(desktop->xwayland = zc_xwayland_create(server, desktop, error))) {
+		zc_desktop_destroy(desktop);
+		return NULL;
+	}
 	return desktop;
 }
 
@@ -115,6 +121,7 @@ static void stop_listening(struct zc_desktop *desktop)
 {
 	if (desktop->listen_fd < 0)
 		return;
+	zc_xwayland_destroy(desktop->xwayland);
 	g_source_destroy(desktop->accept_source);
 	g_source_unref(desktop->accept_source);
 	close(desktop->listen_fd);
@@ -189,4 +196,13 @@ void zc_desktop_show(struct zc_desktop *desktop)
 		return;
 	}
 	wlr_seat_keyboard_notify_clear_focus(server->seat);
+}
+
+char **zc_desktop_environ(struct zc_desktop *desktop, char **env)
+{
+	env = g_environ_setenv(env, "WAYLAND_DISPLAY", desktop->socket_path, TRUE);
+	if (desktop->xwayland)
+		return g_environ_setenv(env, "DISPLAY", zc_xwayland_display(desktop->xwayland),
+					TRUE);
+	return g_environ_unsetenv(env, "DISPLAY");
 }

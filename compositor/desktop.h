@@ -11,8 +11,11 @@
 #include <wayland-server-core.h>
 #include <wlr/types/wlr_scene.h>
 
+#include "config.h"
+
 struct zc_server;
 struct zc_view;
+struct zc_xwayland;
 
 struct zc_desktop {
 	struct zc_server *server;
@@ -24,6 +27,7 @@ struct zc_desktop {
 	GSource *accept_source;
 	struct wlr_scene_tree *tree;
 	struct wl_list views; // zc_view::link, most recently focused first
+	struct zc_xwayland *xwayland; /* with xwayland=true, else NULL */
 	/* Over the windows while the desktop is dimmed (desktop-dim.c), else NULL. */
 	struct wlr_scene_tree *dim;
 	/* Made for a desktop of the agent (not the config file), and its state there. */
@@ -34,12 +38,16 @@ struct zc_desktop {
 	bool retired;
 };
 
-struct zc_desktop *zc_desktop_create(struct zc_server *server, const char *name,
-				     const float color[4], GError **error);
+struct zc_desktop *zc_desktop_create(struct zc_server *server,
+				     const struct zc_desktop_config *config, GError **error);
 void zc_desktop_destroy(struct zc_desktop *desktop);
 /* Takes a desktop away while the compositor runs: disconnects its clients, stops listening, moves
  * it from server->desktops to server->retired_desktops, and shows another if it was shown. */
 void zc_desktop_retire(struct zc_desktop *desktop);
+
+/* env (NULL for an empty one) with what a client of desktop needs: WAYLAND_DISPLAY, the desktop's
+ * socket, and DISPLAY, its X display, or none at all (not the one the compositor may run in). */
+char **zc_desktop_environ(struct zc_desktop *desktop, char **env);
 
 /* Shows desktop on every output and gives it the keyboard focus it had. */
 void zc_desktop_show(struct zc_desktop *desktop);

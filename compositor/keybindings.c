@@ -12,9 +12,8 @@ static void run_terminal(struct zc_server *server)
 {
 	if (!server->shown)
 		return;
-	/* The shown desktop's socket, so the terminal opens on that desktop. */
-	g_auto(GStrv) env = g_get_environ();
-	env = g_environ_setenv(env, "WAYLAND_DISPLAY", server->shown->socket_path, TRUE);
+	/* The shown desktop's sockets, so the terminal and what it starts open on that desktop. */
+	g_auto(GStrv) env = zc_desktop_environ(server->shown, g_get_environ());
 	g_auto(GStrv) argv = NULL;
 	g_autoptr(GError) error = NULL;
 	if (!g_shell_parse_argv(server->config->terminal, NULL, &argv, &error)) {

@@ -73,7 +73,7 @@ static gboolean create_globals(struct zc_server *server, GError **error)
 			    "cannot set up wl_shm and linux-dmabuf");
 		return FALSE;
 	}
-	wlr_compositor_create(display, server->renderer);
+	server->compositor = wlr_compositor_create(display, server->renderer);
 	wlr_data_device_manager_create(display);
 	wlr_primary_selection_v1_device_manager_create(display);
 	wlr_viewporter_create(display);
@@ -116,8 +116,7 @@ static gboolean create_desktops(struct zc_server *server, GError **error)
 	for (guint i = 0; i < server->config->desktops->len; i++) {
 		const struct zc_desktop_config *config =
 			g_ptr_array_index(server->config->desktops, i);
-		struct zc_desktop *desktop =
-			zc_desktop_create(server, config->name, config->color, error);
+		struct zc_desktop *desktop = zc_desktop_create(server, config, error);
 		if (!desktop)
 			return FALSE;
 		g_ptr_array_add(server->desktops, desktop);

@@ -9,6 +9,7 @@
 #include <wlr/backend.h>
 #include <wlr/render/allocator.h>
 #include <wlr/render/wlr_renderer.h>
+#include <wlr/types/wlr_compositor.h>
 #include <wlr/types/wlr_output_layout.h>
 #include <wlr/types/wlr_scene.h>
 #include <wlr/types/wlr_seat.h>
@@ -41,6 +42,7 @@ struct zc_server {
 		struct wlr_scene_tree *background, *bottom, *desktops, *top, *overlay, *messages;
 	} layers;
 	struct wlr_output_layout *output_layout;
+	struct wlr_compositor *compositor;
 	struct wlr_xdg_shell *xdg_shell;
 	struct wlr_seat *seat;
 	struct zc_cursor *cursor;

@@ -1,28 +1,54 @@
 /*
- * Views: the toplevel windows of xdg-shell clients. A view lives on its client's desktop (or, for a
- * client of the privileged socket, on the desktop shown when it opened), floats, opens centred and
- * cascaded, and takes the focus when it maps. Each view is a scene tree in its desktop's tree
- * holding the window, the frame around it (decoration.c) and the window's popups.
+ * Views: toplevel windows, of xdg-shell clients (view.c) or X11 clients (xwayland.c). A view lives
+ * on its client's desktop (or, for a client of the privileged socket, on the desktop shown when it
+ * opened), floats, opens centred and cascaded, and takes the focus when it maps. Each view is a
+ * scene tree in its desktop's tree holding the window, the frame around it (decoration.c) and the
+ * window's popups.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <wayland-server-core.h>
-#include <wlr/types/wlr_xdg_shell.h>
+#include <wlr/types/wlr_compositor.h>
+#include <wlr/util/box.h>
 
 struct zc_server;
 struct zc_desktop;
 struct zc_decoration;
+struct zc_view;
+
+/* What a view does that depends on its kind of window (xdg toplevel in view.c, X11 window in
+ * xwayland.c). */
+struct zc_view_impl {
+	struct wlr_surface *(*surface)(struct zc_view *view);
+	/* The part of the surface that is the window, in surface coordinates. */
+	struct wlr_box (*geometry)(struct zc_view *view);
+	const char *(*title)(struct zc_view *view);
+	void (*set_activated)(struct zc_view *view, bool activated);
+	/* Asks for a window of width×height; 0×0 lets the window choose (or, for X11, go back to
+	 * the size it had before it was maximised). */
+	void (*set_size)(struct zc_view *view, int width, int height);
+	/* The view's frame moved (windows that are told their position: X11); may be NULL. */
+	void (*moved)(struct zc_view *view);
+	bool (*maximized)(struct zc_view *view);
+	void (*set_maximized)(struct zc_view *view, bool maximized);
+	void (*set_resizing)(struct zc_view *view, bool resizing);
+	/* The window's minimum and maximum size; 0 for none. */
+	void (*size_limits)(struct zc_view *view, int *min_width, int *min_height, int *max_width,
+			    int *max_height);
+	void (*close)(struct zc_view *view);
+};
 
 struct zc_view {
 	struct zc_server *server;
 	struct zc_desktop *desktop;
-	struct wlr_xdg_toplevel *toplevel;
+	const struct zc_view_impl *impl;
 	/* In the desktop's tree, at the frame's top-left corner in layout coordinates; enabled
 	 * while mapped. Its data is the view. */
 	struct wlr_scene_tree *tree;
-	/* The window (xdg surface) in tree, where the frame leaves room for it. Its data is the
-	 * view too, and the xdg surface's data is this node (idle.c and popups use it). */
+	/* The window in tree, where the frame leaves room for it (set by the kind when it has
+	 * one). Its data is the view too; an xdg surface's data is this node (idle.c and popups
+	 * use it). */
 	struct wlr_scene_node *scene_node;
 	struct zc_decoration *decoration;
 	/* The window's popups, in tree over the frame, at the same place as scene_node. */
@@ -34,16 +60,26 @@ struct zc_view {
 	 * or bottom edge stays put as the window commits its new size. */
 	uint32_t resize_edges;
 	struct wlr_box resize_box;
-
-	struct wl_listener map;
-	struct wl_listener unmap;
-	struct wl_listener destroy;
-	struct wl_listener commit;
-	struct wl_listener request_maximize;
-	struct wl_listener request_move;
-	struct wl_listener request_resize;
-	struct wl_listener set_title;
 };
+
+/* Makes view (allocated by its kind) a view of desktop: its tree, hidden until it maps, and its
+ * frame. */
+void zc_view_init(struct zc_view *view, struct zc_server *server, struct zc_desktop *desktop,
+		  const struct zc_view_impl *impl);
+/* Puts the window's node into the view's tree, inside the frame and under the popups. */
+void zc_view_set_window_node(struct zc_view *view, struct wlr_scene_node *node);
+/* The kind's map, unmap and commit call these; finish undoes zc_view_init. */
+void zc_view_map(struct zc_view *view);
+void zc_view_unmap(struct zc_view *view);
+void zc_view_commit(struct zc_view *view);
+void zc_view_finish(struct zc_view *view);
+/* Maximises a view (the frame and window fill the usable area), or puts it back. */
+void zc_view_set_maximized(struct zc_view *view, bool maximize);
+/* A request to move or resize from the window itself: honoured for a mapped view on the shown
+ * desktop; serial must be the pointer button press that started it, or with 0 (X11, which has
+ * none) a button must be down on the window. */
+void zc_view_request_move(struct zc_view *view, uint32_t serial);
+void zc_view_request_resize(struct zc_view *view, uint32_t serial, uint32_t edges);
 
 /* Handles xdg_shell::new_surface: toplevels become views, popups join their parent's tree. */
 void zc_view_handle_new_xdg_surface(struct wl_listener *listener, void *data);

@@ -15,7 +15,7 @@ packages="
   libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev
   libpango1.0-dev libdrm-dev fonts-dejavu-core dbus-daemon
   grim wtype weston foot gtk-4-examples swaybg wlr-randr swayidle sway wayland-utils wl-clipboard
-  lxc lxc-dev busybox-static
+  lxc lxc-dev busybox-static xwayland x11-utils
 "
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }
@@ -25,6 +25,13 @@ deps() {
   for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
   done
+  # Xwayland's sockets: wlroots refuses a /tmp/.X11-unix that is not root's with the sticky bit
+  # (as systemd-tmpfiles makes it on a booted system), and then no desktop gets an X display.
+  if [ -d /tmp/.X11-unix ] && [ "$(stat -c %u:%a /tmp/.X11-unix)" != 0:1777 ]; then
+    log "deps: /tmp/.X11-unix made root's, mode 1777"
+    chown root:root /tmp/.X11-unix
+    chmod 1777 /tmp/.X11-unix
+  fi
   if [ -z "$missing" ]; then
     log "deps: everything is installed"
     return

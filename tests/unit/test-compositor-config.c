@@ -62,6 +62,7 @@ static void test_full_file(void)
 					     "color=#000000\n"
 					     "[desktop play-2]\n"
 					     "color=#FF8000\n"
+					     "xwayland=true\n"
 					     "[bindings]\n"
 					     "super+q=exit\n"
 					     "Ctrl+Alt+Return=terminal\n",
@@ -77,6 +78,9 @@ static void test_full_file(void)
 	g_assert_cmpfloat_with_epsilon(play->color[0], 1.0, 1e-6);
 	g_assert_cmpfloat_with_epsilon(play->color[1], 0x80 / 255.0, 1e-6);
 	g_assert_cmpfloat_with_epsilon(play->color[2], 0.0, 1e-6);
+	g_assert_true(play->xwayland);
+	const struct zc_desktop_config *work = g_ptr_array_index(config->desktops, 0);
+	g_assert_false(work->xwayland);
 
 	/* "super+q" replaced the default Super+Q instead of adding a second binding. */
 	const struct zc_binding *super_q = find_binding(config, WLR_MODIFIER_LOGO, XKB_KEY_q);
@@ -107,6 +111,8 @@ static const struct {
 	  "2: [desktop work] colour: unknown key; did you mean color?" },
 	{ "\n[desktop work]\ncolor = blue\n",
 	  "3: [desktop work] color: expected a colour like #3584e4, got \"blue\"" },
+	{ "[desktop work]\nxwayland=yes\n",
+	  "2: [desktop work] xwayland: expected true or false, got \"yes\"" },
 	{ "[desktop Work]\n",
 	  "1: [desktop Work]: a desktop name is lowercase letters, digits and inner '-'" },
 	{ "[bindings]\nSuper+1=desktop 1\nHyper+1=close\n",

@@ -1,0 +1,29 @@
+/*
+ * Xwayland, one X server per desktop that asks for it ([desktop NAME] xwayland=true): X11 has no
+ * isolation between the clients of one server, so a server never serves two desktops. Its Wayland
+ * connection is a desktop client of that desktop (the same globals), started on the
+ * first X11 connection. Managed X11 windows are framed views on the desktop; override-redirect
+ * windows (menus, tooltips) are shown as they are, at their own position, over the desktop's
+ * windows, and never take the keyboard.
+ */
+#pragma once
+
+#include <glib.h>
+#include <wlr/types/wlr_compositor.h>
+
+struct zc_desktop;
+struct zc_server;
+struct zc_view;
+struct zc_xwayland;
+
+/* Opens desktop's X display (:N, its socket in /tmp/.X11-unix); the server starts on the first
+ * connection. Returns NULL with error set. */
+struct zc_xwayland *zc_xwayland_create(struct zc_server *server, struct zc_desktop *desktop,
+				       GError **error);
+void zc_xwayland_destroy(struct zc_xwayland *xwayland);
+
+/* The display name for DISPLAY (":1"). */
+const char *zc_xwayland_display(struct zc_xwayland *xwayland);
+
+/* The view of a managed, mapped X11 window's surface, or NULL. */
+struct zc_view *zc_xwayland_view_from_surface(struct wlr_surface *surface);
