@@ -20,7 +20,7 @@
 #include "zion-error.h"
 
 #define STOP_TIMEOUT_MS 2000
-#define SOCKET_INSIDE "run/zion/wayland-0"
+#define SOCKET_INSIDE "/run/zion/wayland-0"
 
 /* Container names are global on the machine (its cgroups are): the state directory is part of
  * them, so two agents (tests) never collide. */
@@ -46,7 +46,7 @@ static ZionLimits limits_of(const ZionPersona *persona, const ZionDesktopResourc
 	ZionLimits limits = {
 		.memory = persona ? persona->resources.memory : 0,
 		.pids = persona ? persona->resources.pids : 0,
-		.cpus_milli = persona ? persona->resources.cpus_milli : 0,
+		.cpu_milli = persona ? persona->resources.cpus_milli : 0,
 		.cpu_weight = persona ? persona->resources.cpu_weight : 0,
 	};
 	if (res->memory >= 0)
@@ -54,7 +54,7 @@ static ZionLimits limits_of(const ZionPersona *persona, const ZionDesktopResourc
 	if (res->pids >= 0)
 		limits.pids = res->pids;
 	if (res->cpus_milli >= 0)
-		limits.cpus_milli = res->cpus_milli;
+		limits.cpu_milli = res->cpus_milli;
 	if (res->cpu_weight >= 0)
 		limits.cpu_weight = res->cpu_weight;
 	return limits;
@@ -77,13 +77,15 @@ static void tear_down(ZionAgent *agent, ZionDesktopRecord *record)
 	g_autofree char *name = container_name(agent, record->name);
 	g_autofree char *path = lxcpath(agent);
 	g_autoptr(GError) error = NULL;
-	if (zion_container_is_running(path, name)) {
-		zion_cgroups_thaw(name, NULL);
-		if (!zion_container_stop(path, name, STOP_TIMEOUT_MS, &error)) {
-			g_warning("%s; killing it", error->message);
-			g_clear_error(&error);
-			zion_cgroups_kill(name, NULL);
-		}
+	/* Stopping thaws, asks init, then kills whatever is left. */
+	if (!zion_container_stop(path, name, STOP_TIMEOUT_MS, &error)) {
+		g_warning("%s", error->message);
+		g_clear_error(&error);
+	}
+	/* What a crash of the container's monitor left behind. */
+	if (!zion_cgroup_prune(name, &error)) {
+		g_warning("%s", error->message);
+		g_clear_error(&error);
 	}
 	g_autofree char *merged = desktop_path(agent, record->name, "merged");
 	if (!zion_desktop_umount(merged, &error)) {
@@ -123,19 +125,16 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 		return FALSE;
 
 	ZionIdMap map;
-	zion_id_map_for_owner(&map, record->owner);
+	zion_id_map_for_desktop(&map, record->owner, ZION_DESKTOP_UID);
 	guint32 user_host = zion_id_map_to_host(&map, ZION_DESKTOP_UID);
 	g_autofree char *session = desktop_path(agent, record->name, "session");
-	g_autofree char *upper = g_build_filename(session, "upper", NULL);
-	g_autofree char *work = g_build_filename(session, "work", NULL);
 	g_autofree char *merged = desktop_path(agent, record->name, "merged");
 	g_autofree char *home = desktop_path(agent, record->name, "home");
 	g_autofree char *shared_root = g_build_filename(agent->state_dir, "shared", NULL);
 	g_autofree char *shared = g_strdup_printf("%s/%u", shared_root, record->owner);
 	/* A session layer left by a crash was already thrown away by recovery. */
 	/* Every directory above what is mounted must be searchable by the desktop's root. */
-	if (!make_dir(shared_root, 0711, 0, error) || !make_dir(upper, 0755, 0, error) ||
-	    !make_dir(work, 0755, 0, error) || !make_dir(merged, 0755, 0, error) ||
+	if (!make_dir(shared_root, 0711, 0, error) || !make_dir(session, 0700, 0, error) ||
 	    !make_dir(home, 0700, user_host, error) || !make_dir(shared, 0700, user_host, error))
 		return FALSE;
 	const char *lowers[] = { layer, image->rootfs, NULL };
@@ -143,22 +142,23 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 		return FALSE;
 
 	const char *user = desktop_user(persona);
-	g_autofree char *home_inside = g_strdup_printf("home/%s", user);
-	g_autofree char *shared_inside = g_strdup_printf("home/%s/Shared", user);
+	g_autofree char *home_inside = g_strdup_printf("/home/%s", user);
+	g_autofree char *shared_inside = g_strdup_printf("/home/%s/Shared", user);
 	ZionBindMount mounts[3] = {
-		{ home, home_inside, TRUE, FALSE },
-		{ shared, shared_inside, TRUE, FALSE },
+		{ .host = home, .inside = home_inside },
+		{ .host = shared, .inside = shared_inside },
 	};
 	guint n_mounts = 2;
 	if (socket && g_file_test(socket, G_FILE_TEST_EXISTS))
-		mounts[n_mounts++] = (ZionBindMount){ socket, SOCKET_INSIDE, FALSE, FALSE };
+		mounts[n_mounts++] = (ZionBindMount){ .host = socket, .inside = SOCKET_INSIDE,
+						      .is_file = TRUE };
 	else
 		g_message("desktop %s: no compositor socket at %s; its apps cannot show windows",
 			  record->name, socket ? socket : "(none)");
 	g_autofree char *home_env = g_strdup_printf("HOME=/home/%s", user);
 	g_autofree char *user_env = g_strdup_printf("USER=%s", user);
 	g_autofree char *desktop_env = g_strdup_printf("ZION_DESKTOP=%s", record->name);
-	const char *environment[] = { "WAYLAND_DISPLAY=/" SOCKET_INSIDE,
+	const char *environment[] = { "WAYLAND_DISPLAY=" SOCKET_INSIDE,
 				      "XDG_SESSION_TYPE=wayland",
 				      home_env,
 				      user_env,
@@ -241,8 +241,8 @@ gboolean zion_agent_run_in(ZionAgent *agent, ZionDesktopRecord *record, const ch
 								 record->version, NULL, NULL);
 	g_autofree char *cwd =
 		g_strdup_printf("/home/%s", persona ? desktop_user(persona) : "user");
-	if (!zion_container_run(path, name, ZION_DESKTOP_UID, ZION_DESKTOP_UID, cwd, argv,
-				(const char *const *)vars->pdata, -1, pid, error))
+	if (!zion_container_run(path, name, ZION_DESKTOP_UID, ZION_DESKTOP_UID, argv,
+				(const char *const *)vars->pdata, cwd, -1, -1, -1, pid, error))
 		return FALSE;
 	g_child_watch_add(*pid, reap, NULL);
 	g_message("desktop %s: started %s as pid %d", record->name, argv[0], (int)*pid);
@@ -353,10 +353,10 @@ static gboolean on_hibernate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *in
 		desktop_in(agent, invocation, name, IN(RUNNING), "hibernate", &error);
 	g_autofree char *container = record ? container_name(agent, name) : NULL;
 	gint64 start = g_get_monotonic_time();
-	if (!record || !zion_cgroups_freeze(container, &error) ||
+	if (!record || !zion_cgroup_freeze(container, &error) ||
 	    !zion_agent_set_state(agent, record, ZION_DESKTOP_HIBERNATED, &error)) {
 		if (record)
-			zion_cgroups_thaw(container, NULL);
+			zion_cgroup_thaw(container, NULL);
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
@@ -372,7 +372,7 @@ static gboolean on_resume(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoc
 	ZionDesktopRecord *record =
 		desktop_in(agent, invocation, name, IN(HIBERNATED), "resume", &error);
 	g_autofree char *container = record ? container_name(agent, name) : NULL;
-	if (!record || !zion_cgroups_thaw(container, &error) ||
+	if (!record || !zion_cgroup_thaw(container, &error) ||
 	    !zion_agent_set_state(agent, record, ZION_DESKTOP_RUNNING, &error)) {
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -439,7 +439,7 @@ static gboolean on_set_resources(ZionDbusAgent1 *skeleton, GDBusMethodInvocation
 	g_autofree char *container = container_name(agent, name);
 	ZionDesktopResources old = record->resources;
 	record->resources = wanted;
-	if (error || (live && !zion_cgroups_set_limits(container, &limits, &error)) ||
+	if (error || (live && !zion_cgroup_set_limits(container, &limits, &error)) ||
 	    !zion_desktop_record_save(agent->state_dir, record, &error)) {
 		record->resources = old;
 		zion_agent_return_error(invocation, error);
@@ -459,7 +459,7 @@ static gboolean on_usage(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoca
 	gboolean live = record && (record->state == ZION_DESKTOP_RUNNING ||
 				   record->state == ZION_DESKTOP_HIBERNATED);
 	g_autofree char *container = record ? container_name(agent, name) : NULL;
-	if (!record || (live && !zion_cgroups_usage(container, &usage, &error))) {
+	if (!record || (live && !zion_cgroup_usage(container, &usage, &error))) {
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}

@@ -141,6 +141,9 @@ static void test_live_limits(void)
 	g_variant_builder_add(&limits, "{sv}", "memory", g_variant_new_uint64(32 << 20));
 	call("SetResources", g_variant_new("(sa{sv})", "hog", &limits));
 	call("Activate", g_variant_new("(s@a{sv})", "hog", no_options()));
+	/* What RunIn starts goes before the desktop's init when memory runs out. */
+	g_autofree char *adj = run_in("hog", "cat /proc/self/oom_score_adj");
+	g_assert_cmpstr(adj, ==, "500");
 	/* The hog is a shell of its own, by far the largest process, so the OOM killer takes it and
 	 * not the one reporting. */
 	const char *hog = "sh -c 'x=$(head -c 48000000 /dev/zero | tr \"\\\\0\" a); echo survived ${#x}'";
