@@ -114,12 +114,12 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 								 record->version, &version, error);
 	if (!persona)
 		return FALSE;
-	g_autoptr(ZionImage) image = zion_image_lookup(agent->state_dir, persona->base, error);
+	g_autoptr(ZionImage) image = NULL;
 	gboolean built;
-	g_autofree char *layer = image ? zion_layer_ensure(agent->state_dir, image, persona,
-							   version->hash, &built, error)
-				       : NULL;
-	if (!layer)
+	g_autofree char *layer = NULL;
+	if (!zion_image_lookup(agent->state_dir, persona->base, &image, error) ||
+	    !(layer = zion_layer_ensure(agent->state_dir, image, persona, version->hash, &built,
+					error)))
 		return FALSE;
 
 	ZionIdMap map;
