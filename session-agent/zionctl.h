@@ -15,6 +15,7 @@ typedef int (*ZionctlCommand)(const ZionctlOptions *options, int argc, char **ar
 
 int zionctl_persona(const ZionctlOptions *options, int argc, char **argv);
 int zionctl_desktop(const ZionctlOptions *options, int argc, char **argv);
+int zionctl_image(const ZionctlOptions *options, int argc, char **argv);
 
 /* Parses a command's options; prints help or the mistake and returns FALSE when it should stop. */
 gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries,
