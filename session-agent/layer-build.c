@@ -82,7 +82,7 @@ static void keep_failed_log(const char *layers, const char *id, const char *stag
 
 static gboolean build_layer(const char *state_dir, const char *layers, const char *id,
 			    const ZionImage *base, const ZionPersona *persona,
-			    const ZionLayerOptions *options, GError **error)
+			    const ZionLayerOptions *options, gboolean *made, GError **error)
 {
 	g_autoptr(ZionStaging) staging = zion_staging_begin(layers, error);
 	if (!staging)
@@ -120,12 +120,12 @@ static gboolean build_layer(const char *state_dir, const char *layers, const cha
 		g_debug("build.log: %s", g_strerror(errno));
 	g_autofree char *final = g_build_filename(layers, id, NULL);
 	g_autoptr(GError) local = NULL;
-	if (ok && !zion_staging_commit(staging, final, &local)) {
-		/* Someone else built it meanwhile: theirs is as good. */
-		if (!g_error_matches(local, ZION_ERROR, ZION_ERROR_EXISTS)) {
-			g_propagate_error(error, g_steal_pointer(&local));
-			ok = FALSE;
-		}
+	if (ok && zion_staging_commit(staging, final, &local)) {
+		*made = TRUE;
+	} else if (ok && !g_error_matches(local, ZION_ERROR, ZION_ERROR_EXISTS)) {
+		/* (EXISTS: someone else built it meanwhile, and theirs is as good.) */
+		g_propagate_error(error, g_steal_pointer(&local));
+		ok = FALSE;
 	}
 	if (!ok && build.log_fd >= 0)
 		keep_failed_log(layers, id, dir);
@@ -157,13 +157,13 @@ gboolean zion_layer_ensure_full(const char *state_dir, const ZionImage *base,
 		*layer_dir = g_steal_pointer(&dir);
 		return TRUE;
 	}
-	if (!build_layer(state_dir, layers, id, base, persona, options, error))
+	if (!build_layer(state_dir, layers, id, base, persona, options, built, error))
 		return FALSE;
 	g_autofree char *failed_name = g_strdup_printf("%s.failed.log", id);
 	g_autofree char *failed = g_build_filename(layers, failed_name, NULL);
 	unlink(failed);
-	g_message("layer %s built for persona %s on %s", id, persona->name, base->name);
-	*built = TRUE;
+	if (*built)
+		g_message("layer %s built for persona %s on %s", id, persona->name, base->name);
 	*layer_dir = g_steal_pointer(&dir);
 	return TRUE;
 }

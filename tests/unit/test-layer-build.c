@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -511,14 +513,22 @@ static const char fake_apt[] =
 	"*\" purge \"*) for p; do case $p in -*|purge) ;; *) rm /etc/$p.conf ;; esac; done ;;\n"
 	"esac\n";
 
-/* The runner a real agent gets from its container code, here a plain chroot. */
+/* The runner a real agent gets from its container code, here a chroot with the host's /dev and
+ * a fresh /proc in a mount namespace of its own (the build root itself is mounted nodev). */
 static gboolean chroot_runner(const char *root, const char *const *argv, int log_fd, gpointer data,
 			      GError **error)
 {
 	guint *calls = data;
 	(*calls)++;
+	g_autofree char *dev = g_build_filename(root, "dev", NULL);
+	g_autofree char *proc = g_build_filename(root, "proc", NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("/dev", dev, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+		    mount("proc", proc, "proc", 0, NULL) < 0)
+			_exit(125);
 		if (dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0 || chroot(root) < 0 ||
 		    chdir("/") < 0)
 			_exit(126);
@@ -640,6 +650,61 @@ static void test_systemd_schedule(void)
 	g_assert_cmpstr(target, ==, "../zion-tick.timer");
 }
 
+/* A Debian image from mmdebstrap, and real apt installing cron and sudo into a layer that then
+ * schedules through cron.d and grants sudo. Downloads about 110 MB: only with ZION_TEST_DEBIAN=1.
+ */
+static void test_debian(void)
+{
+	if (g_strcmp0(g_getenv("ZION_TEST_DEBIAN"), "1") != 0) {
+		g_test_skip(
+			"set ZION_TEST_DEBIAN=1 to build a Debian image and run apt (downloads)");
+		return;
+	}
+	if (skip_unless_root())
+		return;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ZionImage) base = zion_image_build_debian(state, "deb", NULL, NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_autoptr(ZionPersona) persona = load("schema: zion/v1\nname: deskdeb\nbase: deb\n"
+					      "users:\n  - name: dana\n    sudo: true\n"
+					      "    shell: /bin/bash\n"
+					      "packages:\n  install: [cron, sudo]\n"
+					      "schedule:\n  - name: nightly\n"
+					      "    calendar: \"*-*-* 02:00\"\n"
+					      "    command: echo 50% > /tmp/x\n");
+	g_autofree char *hash = zion_persona_hash(persona);
+	guint calls = 0;
+	ZionLayerOptions options = { .run_in_build_root = chroot_runner, .run_data = &calls };
+	gboolean built;
+	g_autofree char *layer = NULL;
+	gint64 start = g_get_monotonic_time();
+	g_assert_true(zion_layer_ensure_full(state, base, persona, hash, &options, &built, &layer,
+					     &error));
+	g_assert_no_error(error);
+	g_test_message("debian layer with apt built in %.1f s",
+		       (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC);
+	g_autofree char *cron = g_build_filename(layer, "upper", "usr", "sbin", "cron", NULL);
+	g_assert_true(g_file_test(cron, G_FILE_TEST_IS_EXECUTABLE));
+	g_autofree char *cron_d = upper_text(layer, "etc/cron.d/zion");
+	g_assert_nonnull(strstr(cron_d, "\n# nightly\n0 2 * * * root echo 50\\% > /tmp/x\n"));
+	g_autofree char *passwd = upper_text(layer, "etc/passwd");
+	g_assert_nonnull(strstr(passwd, "\ndana:x:1000:1000::/home/dana:/bin/bash\n"));
+	g_autofree char *group = upper_text(layer, "etc/group");
+	g_assert_nonnull(strstr(group, "\nsudo:x:27:dana\n"));
+	g_autofree char *shadow = upper_text(layer, "etc/shadow");
+	g_assert_nonnull(strstr(shadow, "\ndana:*:"));
+	assert_owner_mode(layer, "etc/shadow", 0, 42, 0640);
+	g_autofree char *gshadow = upper_text(layer, "etc/gshadow");
+	g_assert_nonnull(strstr(gshadow, "\ndana:!::\n"));
+	g_autofree char *sudoers = upper_text(layer, "etc/sudoers.d/zion-dana");
+	g_assert_nonnull(strstr(sudoers, "\ndana ALL=(ALL:ALL) NOPASSWD: ALL\n"));
+	assert_owner_mode(layer, "etc/sudoers.d/zion-dana", 0, 0, 0440);
+	assert_owner_mode(layer, "home/dana", 1000, 1000, 0700);
+	g_autofree char *lists =
+		g_build_filename(layer, "upper", "var", "lib", "apt", "lists", NULL);
+	g_assert_false(g_file_test(lists, G_FILE_TEST_EXISTS));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -650,5 +715,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/layer-build/escape-by-base-links", test_escape_by_base_links);
 	g_test_add_func("/layer-build/packages", test_packages);
 	g_test_add_func("/layer-build/systemd-schedule", test_systemd_schedule);
+	g_test_add_func("/layer-build/debian", test_debian);
 	return g_test_run();
 }
