@@ -650,6 +650,37 @@ static void test_systemd_schedule(void)
 	g_assert_cmpstr(target, ==, "../zion-tick.timer");
 }
 
+/* The host's own root as the base: its accounts are the starting point, its files untouched. */
+static void test_host_base(void)
+{
+	if (skip_unless_root())
+		return;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ZionImage) host = NULL;
+	g_assert_true(zion_image_lookup(state, "host", &host, &error));
+	g_autofree char *host_passwd = NULL;
+	g_assert_true(g_file_get_contents("/etc/passwd", &host_passwd, NULL, NULL));
+	g_autofree char *host_sum = checksum_of("/etc/passwd");
+	g_autoptr(ZionPersona) persona = load("schema: zion/v1\nname: onhost\n"
+					      "users:\n  - name: zion-test-user\n    uid: 59999\n"
+					      "env:\n  A: b\n");
+	g_autofree char *hash = zion_persona_hash(persona);
+	gboolean built;
+	g_autofree char *layer = NULL;
+	g_assert_true(
+		zion_layer_ensure(state, host, persona, hash, NULL, NULL, &built, &layer, &error));
+	g_assert_no_error(error);
+	g_autofree char *passwd = upper_text(layer, "etc/passwd");
+	g_assert_true(g_str_has_prefix(passwd, host_passwd));
+	g_assert_nonnull(strstr(passwd, "\nzion-test-user:x:59999:"));
+	g_autofree char *after = checksum_of("/etc/passwd");
+	g_assert_cmpstr(after, ==, host_sum);
+	struct stat host_shadow;
+	if (stat("/etc/shadow", &host_shadow) == 0)
+		assert_owner_mode(layer, "etc/shadow", host_shadow.st_uid, host_shadow.st_gid,
+				  host_shadow.st_mode & 07777);
+}
+
 /* A Debian image from mmdebstrap, and real apt installing cron and sudo into a layer that then
  * schedules through cron.d and grants sudo. Downloads about 110 MB: only with ZION_TEST_DEBIAN=1.
  */
@@ -715,6 +746,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/layer-build/escape-by-base-links", test_escape_by_base_links);
 	g_test_add_func("/layer-build/packages", test_packages);
 	g_test_add_func("/layer-build/systemd-schedule", test_systemd_schedule);
+	g_test_add_func("/layer-build/host-base", test_host_base);
 	g_test_add_func("/layer-build/debian", test_debian);
 	return g_test_run();
 }
