@@ -139,3 +139,27 @@ int zion_path_open_beneath(int root_fd, const char *path, int flags, mode_t mode
 	}
 	return fd;
 }
+
+int zion_path_open_in_root(int root_fd, const char *path, int flags, GError **error)
+{
+	struct open_how how = {
+		.flags = (guint64)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
+	int fd;
+	do
+		fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN);
+	/* What lies across a mount point is not part of the tree: as good as missing. */
+	if (fd < 0 && (errno == ENOENT || errno == EXDEV || errno == ENOTDIR)) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (fd < 0) {
+		int saved = errno;
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot open %s: %s", path,
+			    g_strerror(saved));
+		errno = saved;
+	}
+	return fd;
+}

@@ -22,3 +22,11 @@ const char *zion_path_problem(const char *path);
  */
 int zion_path_open_beneath(int root_fd, const char *path, int flags, mode_t mode,
 			   gboolean create_parents, GError **error);
+
+/*
+ * Opens path (absolute) inside the tree at root_fd the way a process chrooted there would see it:
+ * symlinks are followed, but ".." and absolute links stay inside the tree (RESOLVE_IN_ROOT), magic
+ * links are refused and mount points are not crossed. For reading a base image's own files; a
+ * missing file gives -1 with errno ENOENT and no error set.
+ */
+int zion_path_open_in_root(int root_fd, const char *path, int flags, GError **error);

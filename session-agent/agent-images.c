@@ -27,7 +27,8 @@ static gboolean on_build(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoca
 	g_autoptr(ZionImage) image = NULL;
 	if (zion_caller_may_administer(agent, invocation, &error)) {
 		if (strcmp(kind, "busybox") == 0)
-			image = zion_image_build_busybox(agent->state_dir, name, &error);
+			image = zion_image_build_busybox(agent->state_dir, name, NULL, NULL,
+							 &error);
 		else
 			g_set_error(&error, ZION_ERROR, ZION_ERROR_INVALID,
 				    "image kind '%s' is not one this agent builds (busybox)", kind);

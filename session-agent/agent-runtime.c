@@ -116,13 +116,14 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 								 record->version, &version, error);
 	if (!persona)
 		return FALSE;
-	g_autoptr(ZionImage) image = zion_image_lookup(agent->state_dir, persona->base, error);
+	g_autoptr(ZionImage) image = NULL;
 	gboolean built;
-	g_autofree char *layer = image ? zion_layer_ensure(agent->state_dir, image, persona,
-							   version->hash, &built, error)
-				       : NULL;
-	if (!layer)
+	g_autofree char *layer_home = NULL;
+	if (!zion_image_lookup(agent->state_dir, persona->base, &image, error) ||
+	    !zion_layer_ensure(agent->state_dir, image, persona, version->hash, NULL, NULL, &built,
+			       &layer_home, error))
 		return FALSE;
+	g_autofree char *layer = g_build_filename(layer_home, "upper", NULL);
 
 	ZionIdMap map;
 	zion_id_map_for_desktop(&map, record->owner, ZION_DESKTOP_UID);

@@ -15,6 +15,7 @@ static const struct {
 	{ "persona", zionctl_persona, "write, check, version and roll back persona definitions" },
 	{ "desktop", zionctl_desktop,
 	  "create, start, hibernate and stop desktops (through zion-agent)" },
+	{ "image", zionctl_image, "build, list and delete base images" },
 };
 
 gboolean zionctl_parse(const char *usage, const char *summary, const GOptionEntry *entries,

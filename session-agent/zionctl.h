@@ -15,6 +15,7 @@ typedef int (*ZionctlCommand)(const ZionctlOptions *options, int argc, char **ar
 
 int zionctl_persona(const ZionctlOptions *options, int argc, char **argv);
 int zionctl_desktop(const ZionctlOptions *options, int argc, char **argv);
+int zionctl_image(const ZionctlOptions *options, int argc, char **argv);
 
 /* A command of a group (zionctl persona save, ...): its name, entry point and help line. */
 typedef struct {
