@@ -721,6 +721,13 @@ static gboolean decode_autostart(ZionSchema *s, const ZionNode *node, const char
 	return TRUE;
 }
 
+static gboolean decode_sessions(ZionSchema *s, const ZionNode *node, const char *parent,
+				ZionPersona *p)
+{
+	return read_unique_list(s, node, parent, "[0-9a-f]{64}",
+				"the id of a saved session (64 lower-case hex digits)", &p->sessions);
+}
+
 typedef gboolean (*SectionDecoder)(ZionSchema *s, const ZionNode *node, const char *path,
 				   ZionPersona *p);
 
@@ -740,13 +747,14 @@ static const struct {
 	{ "files", decode_files },
 	{ "storage", decode_storage },
 	{ "autostart", decode_autostart },
+	{ "sessions", decode_sessions },
 };
 
 static const char *const top_keys[] = { "schema",     "name",	   "description", "base",
 					"appearance", "resources", "devices",	  "users",
 					"packages",   "network",   "firewall",	  "schedule",
 					"env",	      "files",	   "storage",	  "autostart",
-					NULL };
+					"sessions",   NULL };
 
 ZionPersona *zion_persona_from_node(const char *file, const ZionNode *root, GError **error)
 {

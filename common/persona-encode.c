@@ -206,5 +206,9 @@ ZionNode *zion_persona_to_node(const ZionPersona *p)
 	zion_node_set(root, "files", encode_files(p));
 	zion_node_set(root, "storage", encode_storage(p));
 	zion_node_set(root, "autostart", string_list(p->autostart));
+	/* Only when there are any, so the hash of every persona that never saved a session stays
+	 * what it was before the field existed. */
+	if (p->sessions[0])
+		zion_node_set(root, "sessions", string_list(p->sessions));
 	return root;
 }

@@ -66,6 +66,7 @@ ZionPersona *zion_persona_new(void)
 	p->storage.shared = TRUE;
 	p->storage.private_home = TRUE;
 	p->autostart = g_new0(char *, 1);
+	p->sessions = g_new0(char *, 1);
 	return p;
 }
 
@@ -90,6 +91,7 @@ void zion_persona_free(ZionPersona *p)
 	g_hash_table_unref(p->env);
 	g_ptr_array_unref(p->files);
 	g_strfreev(p->autostart);
+	g_strfreev(p->sessions);
 	g_free(p);
 }
 

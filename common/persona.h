@@ -98,6 +98,9 @@ typedef struct {
 		gboolean private_home;
 	} storage;
 	char **autostart; /* command lines */
+	/* Saved sessions applied over everything else, oldest first: ids of captures the agent made
+	 * from desktops deactivated with save (session-agent/session-capture.h). */
+	char **sessions;
 } ZionPersona;
 
 /* A persona with every field at its default (and no name). */

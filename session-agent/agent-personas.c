@@ -4,6 +4,8 @@
 #include "agent-caller.h"
 #include "agent.h"
 #include "canonical-json.h"
+#include "remove-tree.h"
+#include "session-capture.h"
 #include "tree-diff.h"
 
 /* NAME or NAME@VERSION from the store. */
@@ -146,6 +148,12 @@ static gboolean on_delete(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoc
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	g_message("persona %s deleted", name);
+	/* Its saved sessions go with it (no desktop uses it, so none is being saved). */
+	g_autofree char *sessions = zion_session_captures_dir(agent->state_dir, name);
+	if (!zion_remove_tree(sessions, &error)) {
+		g_warning("%s", error->message);
+		g_clear_error(&error);
+	}
 	zion_dbus_agent1_complete_delete_persona(skeleton, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

@@ -17,6 +17,7 @@
 #include "image-store.h"
 #include "layer-build.h"
 #include "remove-tree.h"
+#include "session-capture.h"
 #include "zion-error.h"
 
 #define STOP_TIMEOUT_MS 2000
@@ -71,8 +72,8 @@ static const char *desktop_user(const ZionPersona *persona)
 	return "user";
 }
 
-/* Undoes whatever part of an activation exists: container, mount, session layer. */
-static void tear_down(ZionAgent *agent, ZionDesktopRecord *record)
+/* Stops the container and unmounts the root, whatever part of them exists. */
+static void stop_and_unmount(ZionAgent *agent, const ZionDesktopRecord *record)
 {
 	g_autofree char *name = container_name(agent, record->name);
 	g_autofree char *path = lxcpath(agent);
@@ -88,13 +89,88 @@ static void tear_down(ZionAgent *agent, ZionDesktopRecord *record)
 		g_clear_error(&error);
 	}
 	g_autofree char *merged = desktop_path(agent, record->name, "merged");
-	if (!zion_desktop_umount(merged, &error)) {
+	if (!zion_desktop_umount(merged, &error))
 		g_warning("%s", error->message);
-		g_clear_error(&error);
-	}
+}
+
+static void discard_session(ZionAgent *agent, const ZionDesktopRecord *record)
+{
+	g_autoptr(GError) error = NULL;
 	g_autofree char *session = desktop_path(agent, record->name, "session");
 	if (!zion_remove_tree(session, &error))
 		g_warning("%s", error->message);
+}
+
+/* Undoes whatever part of an activation exists: container, mount, session layer. */
+static void tear_down(ZionAgent *agent, ZionDesktopRecord *record)
+{
+	stop_and_unmount(agent, record);
+	discard_session(agent, record);
+}
+
+/*
+ * Makes the stopped desktop's session layer part of a new version of its persona: the version it
+ * ran with, its saved sessions and this one. Returns that version's number (the one it ran with
+ * when the session changed nothing), 0 with error set. Safe to call again after a crash: the
+ * capture is named by its content and saving an unchanged persona makes no version.
+ */
+static guint save_session(ZionAgent *agent, const ZionDesktopRecord *record, GError **error)
+{
+	g_autofree char *spec = g_strdup_printf("%u", record->active_version);
+	g_autoptr(ZionPersona) persona =
+		zion_persona_store_load(agent->personas, record->persona, spec, NULL, error);
+	if (!persona)
+		return 0;
+	/* What is not the desktop's own: kernel file systems, run-time state, and the mount
+	 * points of the private home (kept apart anyway) and of the compositor's socket. */
+	g_autofree char *home = g_strdup_printf("home/%s", desktop_user(persona));
+	const char *excluded[] = { "dev", "proc", "sys", "run", "tmp", "var/tmp", home, NULL };
+	g_autofree char *upper = desktop_path(agent, record->name, "session/upper");
+	g_autofree char *captures = zion_session_captures_dir(agent->state_dir, record->persona);
+	g_autofree char *id = NULL;
+	if (!zion_session_capture(upper, excluded, captures, &id, error)) {
+		g_prefix_error(error, "the session of desktop %s was not saved: ", record->name);
+		return 0;
+	}
+	if (!id)
+		return record->active_version;
+	guint n = g_strv_length(persona->sessions);
+	persona->sessions = g_renew(char *, persona->sessions, n + 2);
+	persona->sessions[n] = g_steal_pointer(&id);
+	persona->sessions[n + 1] = NULL;
+	gboolean created;
+	g_autoptr(ZionPersonaVersion) version =
+		zion_persona_store_save(agent->personas, persona, &created, error);
+	return version ? version->number : 0;
+}
+
+/* A desktop that was stopping with save when something failed or the agent died: saves its
+ * session and then throws the session layer away; on failure keeps it for the next try. */
+static guint finish_saving(ZionAgent *agent, ZionDesktopRecord *record, GError **error)
+{
+	guint version = save_session(agent, record, error);
+	if (version)
+		discard_session(agent, record);
+	return version;
+}
+
+/* The record's fields after the desktop stopped (not its state); version: the persona version
+ * its session became, or 0. */
+static void forget_activation(ZionDesktopRecord *record, guint version)
+{
+	if (version) {
+		record->saving = FALSE;
+		/* A desktop pinned to a version moves to the one holding its session. */
+		if (strcmp(record->version, "current") != 0) {
+			g_free(record->version);
+			record->version = g_strdup_printf("%u", version);
+		}
+		g_message("desktop %s: its session is version %u of persona %s", record->name,
+			  version, record->persona);
+	}
+	record->active_version = 0;
+	g_clear_pointer(&record->layer, g_free);
+	record->activated_at = 0;
 }
 
 static gboolean make_dir(const char *path, mode_t mode, uid_t uid, GError **error)
@@ -278,7 +354,14 @@ static gboolean on_activate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *inv
 		record ? g_strdup_printf("/run/user/%u/zion/desktops/%s/wayland-0", record->owner,
 					 name)
 		       : NULL;
-	if (!record || !zion_agent_set_state(agent, record, ZION_DESKTOP_STARTING, &error)) {
+	/* A session whose save failed before goes into its persona first, or nothing starts. */
+	guint saved = record && record->saving ? finish_saving(agent, record, &error) : 0;
+	if (saved) {
+		forget_activation(record, saved);
+		zion_desktop_record_save(agent->state_dir, record, NULL);
+	}
+	if (!record || error ||
+	    !zion_agent_set_state(agent, record, ZION_DESKTOP_STARTING, &error)) {
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
@@ -303,11 +386,22 @@ struct deactivation {
 	GDBusMethodInvocation *invocation;
 };
 
+/* Runs in a worker thread: touches the record's files, never the record. */
 static void tear_down_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
 {
 	struct deactivation *d = data;
-	tear_down(d->agent, d->record);
-	g_task_return_boolean(task, TRUE);
+	if (!d->record->saving) {
+		tear_down(d->agent, d->record);
+		g_task_return_int(task, 0);
+		return;
+	}
+	GError *error = NULL;
+	stop_and_unmount(d->agent, d->record);
+	guint version = finish_saving(d->agent, d->record, &error);
+	if (version)
+		g_task_return_int(task, version);
+	else
+		g_task_return_error(task, error);
 }
 
 /* The main loop must keep running while a desktop stops: the processes RunIn started are the
@@ -315,12 +409,17 @@ static void tear_down_in_thread(GTask *task, gpointer source, gpointer data, GCa
 static void on_torn_down(GObject *source, GAsyncResult *result, gpointer data)
 {
 	struct deactivation *d = data;
-	ZionDesktopRecord *record = d->record;
-	record->active_version = 0;
-	g_clear_pointer(&record->layer, g_free);
-	record->activated_at = 0;
-	zion_agent_set_state(d->agent, record, ZION_DESKTOP_STOPPED, NULL);
-	zion_dbus_agent1_complete_deactivate(d->agent->skeleton, d->invocation, 0);
+	GError *error = NULL;
+	gssize version = g_task_propagate_int(G_TASK(result), &error);
+	/* A session that could not be saved stays, with saving set: the next activation or the
+	 * next start of the agent tries again. */
+	forget_activation(d->record, error ? 0 : (guint)version);
+	zion_agent_set_state(d->agent, d->record, ZION_DESKTOP_STOPPED, NULL);
+	if (error)
+		zion_agent_return_error(d->invocation, error);
+	else
+		zion_dbus_agent1_complete_deactivate(d->agent->skeleton, d->invocation,
+						     (guint)version);
 	g_free(d);
 }
 
@@ -330,11 +429,11 @@ static gboolean on_deactivate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *i
 	GError *error = NULL;
 	ZionDesktopRecord *record = desktop_in(agent, invocation, name,
 					       IN(RUNNING) | IN(HIBERNATED), "deactivate", &error);
-	if (record && save)
-		g_set_error(&error, ZION_ERROR, ZION_ERROR_INVALID,
-			    "saving a session as a persona version is not implemented yet; "
-			    "deactivate without saving");
-	if (error || !zion_agent_set_state(agent, record, ZION_DESKTOP_STOPPING, &error)) {
+	if (record)
+		record->saving = save;
+	if (!record || !zion_agent_set_state(agent, record, ZION_DESKTOP_STOPPING, &error)) {
+		if (record)
+			record->saving = FALSE;
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
@@ -489,22 +588,32 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 			   ((record->state == ZION_DESKTOP_RUNNING ||
 			     record->state == ZION_DESKTOP_HIBERNATED) &&
 			    running);
-	if (settled) {
+	if (settled && !record->saving) {
 		if (running)
 			g_message("desktop %s: adopted, %s", record->name,
 				  zion_desktop_state_names[record->state]);
 		return;
 	}
-	/* Half started, half stopped, or its container died with the agent: back to stopped,
-	 * the session's changes thrown away as a deactivation without saving would. */
-	g_message("desktop %s: was %s when the agent stopped; cleaning up", record->name,
-		  zion_desktop_state_names[record->state]);
-	tear_down(agent, record);
-	record->active_version = 0;
-	g_clear_pointer(&record->layer, g_free);
-	record->activated_at = 0;
-	record->state = ZION_DESKTOP_STOPPED;
 	g_autoptr(GError) error = NULL;
+	guint version = 0;
+	if (record->saving) {
+		/* Stopping with save: finish the save. */
+		g_message("desktop %s: was saving its session; saving it now", record->name);
+		stop_and_unmount(agent, record);
+		version = finish_saving(agent, record, &error);
+		if (!version) {
+			g_warning("%s (kept for the next try)", error->message);
+			g_clear_error(&error);
+		}
+	} else {
+		/* Half started, half stopped, or its container died with the agent: back to
+		 * stopped, the session's changes thrown away as a deactivation without save would. */
+		g_message("desktop %s: was %s when the agent stopped; cleaning up", record->name,
+			  zion_desktop_state_names[record->state]);
+		tear_down(agent, record);
+	}
+	forget_activation(record, version);
+	record->state = ZION_DESKTOP_STOPPED;
 	if (!zion_desktop_record_save(agent->state_dir, record, &error))
 		g_warning("%s", error->message);
 }

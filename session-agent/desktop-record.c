@@ -107,6 +107,7 @@ ZionDesktopRecord *zion_desktop_record_load(const char *state_dir, const char *n
 	record->active_version = g_key_file_get_integer(file, GROUP, "active-version", NULL);
 	record->activated_at = g_key_file_get_int64(file, GROUP, "activated-at", NULL);
 	record->activations = g_key_file_get_integer(file, GROUP, "activations", NULL);
+	record->saving = g_key_file_get_boolean(file, GROUP, "saving", NULL);
 	ZionDesktopResources *res = &record->resources;
 	if (!read_resource(file, path, "memory", &res->memory, error) ||
 	    !read_resource(file, path, "pids", &res->pids, error) ||
@@ -137,6 +138,8 @@ gboolean zion_desktop_record_save(const char *state_dir, const ZionDesktopRecord
 	if (record->activated_at)
 		g_key_file_set_int64(file, GROUP, "activated-at", record->activated_at);
 	g_key_file_set_integer(file, GROUP, "activations", record->activations);
+	if (record->saving)
+		g_key_file_set_boolean(file, GROUP, "saving", TRUE);
 	write_resource(file, "memory", record->resources.memory);
 	write_resource(file, "pids", record->resources.pids);
 	write_resource(file, "cpus-milli", record->resources.cpus_milli);

@@ -38,6 +38,8 @@ typedef struct {
 	char *layer;
 	gint64 activated_at;
 	guint activations;
+	/* Stopping with save: the session becomes a persona version (recovery finishes it). */
+	gboolean saving;
 	ZionDesktopResources resources;
 } ZionDesktopRecord;
 

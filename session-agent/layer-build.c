@@ -20,6 +20,7 @@ static const struct {
 	{ "environment", zion_layer_apply_environment }, { "schedule", zion_layer_apply_schedule },
 	{ "firewall", zion_layer_apply_firewall },	 { "network", zion_layer_apply_network },
 	{ "appearance", zion_layer_apply_appearance },	 { "files", zion_layer_apply_files },
+	{ "sessions", zion_layer_apply_sessions },
 };
 
 char *zion_layer_id(const ZionImage *base, const char *version_hash)

@@ -56,6 +56,7 @@ gboolean zion_layer_apply_firewall(ZionLayerBuild *build, GError **error);
 gboolean zion_layer_apply_network(ZionLayerBuild *build, GError **error);
 gboolean zion_layer_apply_appearance(ZionLayerBuild *build, GError **error);
 gboolean zion_layer_apply_files(ZionLayerBuild *build, GError **error);
+gboolean zion_layer_apply_sessions(ZionLayerBuild *build, GError **error);
 
 /* The uid or gid of an account name (or a number) in a passwd or group text; -1 if none. */
 gint64 zion_layer_account_id(const char *table, const char *name);

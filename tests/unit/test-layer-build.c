@@ -208,8 +208,8 @@ static void test_layer_contents(void)
 	g_autofree char *expected_dir = g_build_filename(state, "layers", id, NULL);
 	g_assert_cmpstr(layer, ==, expected_dir);
 	g_assert_cmpstr(steps->str, ==,
-			"0/8 packages\n1/8 users\n2/8 environment\n3/8 schedule\n4/8 firewall\n"
-			"5/8 network\n6/8 appearance\n7/8 files\n8/8 done\n");
+			"0/9 packages\n1/9 users\n2/9 environment\n3/9 schedule\n4/9 firewall\n"
+			"5/9 network\n6/9 appearance\n7/9 files\n8/9 sessions\n9/9 done\n");
 
 	/* Only what the persona changes is in the layer. */
 	g_autofree char *upper = g_build_filename(layer, "upper", NULL);
@@ -315,7 +315,7 @@ static void test_layer_contents(void)
 	g_autofree char *log_path = g_build_filename(layer, "build.log", NULL);
 	g_autofree char *log = NULL;
 	g_assert_true(g_file_get_contents(log_path, &log, NULL, NULL));
-	g_assert_nonnull(strstr(log, "step 1/8: packages\n  no packages\n"));
+	g_assert_nonnull(strstr(log, "step 1/9: packages\n  no packages\n"));
 	g_assert_nonnull(strstr(log, "  uid 1000 was user's in tiny; alice takes it\n"));
 	g_assert_nonnull(strstr(log, "\nbuilt in "));
 

@@ -17,7 +17,7 @@
 
 #define TOP_KEYS                                                                                   \
 	"schema, name, description, base, appearance, resources, devices, users, packages, "       \
-	"network, firewall, schedule, env, files, storage, autostart"
+	"network, firewall, schedule, env, files, storage, autostart, sessions"
 
 #define NAME_WHAT                                                                                  \
 	"a name of lowercase letters, digits and '-' (at most 32, "                                \
@@ -543,6 +543,29 @@ static void test_valid_firewall(void)
 		    ZION_PROTO_ANY, 0, 0, "fd00::/64");
 	assert_rule(g_ptr_array_index(p->firewall.rules, 3), ZION_FIREWALL_ALLOW, ZION_DIRECTION_IN,
 		    ZION_PROTO_UDP, 5000, 5000, NULL);
+}
+
+/* Saved sessions: ids the agent wrote, in the canonical form only when there are any. */
+static void test_sessions(void)
+{
+	const char *id = "9bd9edf748b0eb0155a27d01199dae745503acdd91310714f2a7ce42c13f978d";
+	g_autofree char *yaml = g_strdup_printf(HEAD "sessions:\n  - %s\n", id);
+	g_autoptr(ZionPersona) saved = assert_valid(yaml);
+	g_assert_cmpstr(saved->sessions[0], ==, id);
+	g_assert_null(saved->sessions[1]);
+	g_autofree char *json = zion_persona_canonical_json(saved);
+	g_autofree char *field = g_strdup_printf("\"sessions\":[\"%s\"]", id);
+	g_assert_nonnull(strstr(json, field));
+	g_autoptr(ZionPersona) plain = assert_valid(HEAD "sessions: []\n");
+	g_autofree char *plain_json = zion_persona_canonical_json(plain);
+	g_assert_null(strstr(plain_json, "sessions"));
+
+	assert_error(HEAD "sessions:\n  - 9BD9\n",
+		     "test.yaml:4:5: sessions[0]: expected the id of a saved session "
+		     "(64 lower-case hex digits), got \"9BD9\"");
+	g_autofree char *twice = g_strdup_printf(HEAD "sessions: [%s, %s]\n", id, id);
+	g_autofree char *message = g_strdup_printf("test.yaml:3:78: sessions[1]: '%s' is listed twice", id);
+	assert_error(twice, message);
 }
 
 static void test_top_unknown(void)
@@ -1755,6 +1778,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/persona/valid/files", test_valid_files);
 	g_test_add_func("/persona/valid/strings", test_valid_strings);
 	g_test_add_func("/persona/valid/firewall", test_valid_firewall);
+	g_test_add_func("/persona/sessions", test_sessions);
 	g_test_add_func("/persona/top/unknown", test_top_unknown);
 	g_test_add_func("/persona/top/schema", test_top_schema);
 	g_test_add_func("/persona/top/name", test_top_name);
