@@ -10,7 +10,8 @@
  * A layer is built in a staging sibling and renamed into place when whole; a failing step leaves
  * nothing under layers/ but its failed log. A layer that exists is never built again.
  *
- * Steps, in order (each in its own layer-*.c): packages (the base's package manager in a build
+ * Steps, in order (each in its own layer-*.c): host (over the host's root only: its secrets and
+ * its users' files hidden), packages (the base's package manager in a build
  * container), users and groups, environment, schedule, firewall, network, appearance, files (so
  * a persona's own file wins over a generated one), and last the sessions saved into the persona
  * (what a user changed in a desktop wins over everything).

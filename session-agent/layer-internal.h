@@ -41,6 +41,8 @@ gboolean zion_layer_replace(ZionLayerBuild *build, const char *path, const char 
 /* Makes a directory in the layer, owned uid:gid with mode. */
 gboolean zion_layer_mkdir(ZionLayerBuild *build, const char *path, mode_t mode, uid_t uid,
 			  gid_t gid, GError **error);
+/* An empty directory root owns with mode, hiding whatever the base has there (opaque). */
+gboolean zion_layer_empty_dir(ZionLayerBuild *build, const char *path, mode_t mode, GError **error);
 /* A relative symbolic link in the layer. */
 gboolean zion_layer_symlink(ZionLayerBuild *build, const char *path, const char *target,
 			    GError **error);
@@ -48,6 +50,7 @@ gboolean zion_layer_symlink(ZionLayerBuild *build, const char *path, const char 
 gboolean zion_layer_whiteout(ZionLayerBuild *build, const char *path, GError **error);
 
 /* The steps, each in its file. */
+gboolean zion_layer_apply_host(ZionLayerBuild *build, GError **error);
 gboolean zion_layer_apply_packages(ZionLayerBuild *build, GError **error);
 gboolean zion_layer_apply_users(ZionLayerBuild *build, GError **error);
 gboolean zion_layer_apply_environment(ZionLayerBuild *build, GError **error);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "layer-internal.h"
@@ -350,6 +351,24 @@ gboolean zion_layer_mkdir(ZionLayerBuild *build, const char *path, mode_t mode, 
 	if (fd >= 0)
 		close(fd);
 	return ok;
+}
+
+gboolean zion_layer_empty_dir(ZionLayerBuild *build, const char *path, mode_t mode, GError **error)
+{
+	g_autofree char *name = NULL;
+	int dir = open_parent(build, path, &name, error);
+	if (dir < 0)
+		return FALSE;
+	gboolean ok = clear_entry(build, dir, name, path, error);
+	close(dir);
+	if (!ok || !zion_layer_mkdir(build, path, mode, 0, 0, error))
+		return FALSE;
+	/* OverlayFS's opaque directory: nothing of the lower layers shows through. */
+	g_autofree char *inside = resolve(build, path, FALSE, error);
+	g_autofree char *full = inside ? g_build_filename(build->upper, inside, NULL) : NULL;
+	if (!full || lsetxattr(full, "trusted.overlay.opaque", "y", 1, 0) < 0)
+		return full ? fail_errno(error, "empty", path) : FALSE;
+	return TRUE;
 }
 
 gboolean zion_layer_symlink(ZionLayerBuild *build, const char *path, const char *target,

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -208,8 +209,9 @@ static void test_layer_contents(void)
 	g_autofree char *expected_dir = g_build_filename(state, "layers", id, NULL);
 	g_assert_cmpstr(layer, ==, expected_dir);
 	g_assert_cmpstr(steps->str, ==,
-			"0/9 packages\n1/9 users\n2/9 environment\n3/9 schedule\n4/9 firewall\n"
-			"5/9 network\n6/9 appearance\n7/9 files\n8/9 sessions\n9/9 done\n");
+			"0/10 host\n1/10 packages\n2/10 users\n3/10 environment\n4/10 schedule\n"
+			"5/10 firewall\n6/10 network\n7/10 appearance\n8/10 files\n9/10 sessions\n"
+			"10/10 done\n");
 
 	/* Only what the persona changes is in the layer. */
 	g_autofree char *upper = g_build_filename(layer, "upper", NULL);
@@ -315,7 +317,7 @@ static void test_layer_contents(void)
 	g_autofree char *log_path = g_build_filename(layer, "build.log", NULL);
 	g_autofree char *log = NULL;
 	g_assert_true(g_file_get_contents(log_path, &log, NULL, NULL));
-	g_assert_nonnull(strstr(log, "step 1/9: packages\n  no packages\n"));
+	g_assert_nonnull(strstr(log, "step 2/10: packages\n  no packages\n"));
 	g_assert_nonnull(strstr(log, "  uid 1000 was user's in tiny; alice takes it\n"));
 	g_assert_nonnull(strstr(log, "\nbuilt in "));
 
@@ -676,9 +678,33 @@ static void test_host_base(void)
 	g_autofree char *after = checksum_of("/etc/passwd");
 	g_assert_cmpstr(after, ==, host_sum);
 	struct stat host_shadow;
-	if (stat("/etc/shadow", &host_shadow) == 0)
+	if (stat("/etc/shadow", &host_shadow) == 0) {
 		assert_owner_mode(layer, "etc/shadow", host_shadow.st_uid, host_shadow.st_gid,
 				  host_shadow.st_mode & 07777);
+		/* Root inside reads the layer's shadow: every host account is locked there. */
+		g_autofree char *shadow = upper_text(layer, "etc/shadow");
+		g_auto(GStrv) lines = g_strsplit(shadow, "\n", -1);
+		for (guint i = 0; lines[i] && *lines[i]; i++) {
+			g_auto(GStrv) fields = g_strsplit(lines[i], ":", 3);
+			g_assert_true(g_strv_contains((const char *const[]){ "!", "*", NULL },
+						      fields[1]));
+		}
+		g_assert_true(g_str_has_prefix(shadow, "root:!:"));
+	}
+	/* The host's users' files and root's home show empty, and SSH host keys are gone. */
+	g_autofree char *root_dir = g_build_filename(layer, "upper", "root", NULL);
+	g_autofree char *opaque = g_malloc0(2);
+	g_assert_cmpint(lgetxattr(root_dir, "trusted.overlay.opaque", opaque, 1), ==, 1);
+	g_assert_cmpstr(opaque, ==, "y");
+	g_autoptr(GDir) root_home = g_dir_open(root_dir, 0, NULL);
+	g_assert_null(g_dir_read_name(root_home));
+	if (g_file_test("/etc/ssh/ssh_host_ed25519_key", G_FILE_TEST_EXISTS)) {
+		g_autofree char *key =
+			g_build_filename(layer, "upper", "etc/ssh/ssh_host_ed25519_key", NULL);
+		struct stat st;
+		g_assert_cmpint(lstat(key, &st), ==, 0);
+		g_assert_true(S_ISCHR(st.st_mode) && st.st_rdev == 0);
+	}
 }
 
 /* A Debian image from mmdebstrap, and real apt installing cron and sudo into a layer that then
