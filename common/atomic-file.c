@@ -55,8 +55,10 @@ static gboolean write_all(int fd, const char *data, gsize length)
 	return TRUE;
 }
 
-gboolean zion_write_file_atomic(const char *path, const char *data, gsize length, mode_t mode,
-				GError **error)
+/* The temporary file's content, then rename over path; durable says whether fsync comes
+ * between. */
+static gboolean replace(const char *path, const char *data, gsize length, mode_t mode,
+			gboolean durable, GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
 	g_autofree char *base = g_path_get_basename(path);
@@ -64,7 +66,7 @@ gboolean zion_write_file_atomic(const char *path, const char *data, gsize length
 	int fd = g_mkstemp_full(temp, O_WRONLY | O_CLOEXEC, (int)mode);
 	if (fd < 0)
 		return fail(error, "create a temporary file for", path, errno);
-	if (!write_all(fd, data, length) || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+	if (!write_all(fd, data, length) || fchmod(fd, mode) < 0 || (durable && fsync(fd) < 0)) {
 		int saved = errno;
 		close(fd);
 		g_unlink(temp);
@@ -75,5 +77,17 @@ gboolean zion_write_file_atomic(const char *path, const char *data, gsize length
 		g_unlink(temp);
 		return fail(error, "replace", path, saved);
 	}
-	return zion_sync_dir(dir, error);
+	return !durable || zion_sync_dir(dir, error);
+}
+
+gboolean zion_write_file_atomic(const char *path, const char *data, gsize length, mode_t mode,
+				GError **error)
+{
+	return replace(path, data, length, mode, TRUE, error);
+}
+
+gboolean zion_write_file_replace(const char *path, const char *data, gsize length, mode_t mode,
+				 GError **error)
+{
+	return replace(path, data, length, mode, FALSE, error);
 }

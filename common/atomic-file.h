@@ -10,6 +10,13 @@
 gboolean zion_write_file_atomic(const char *path, const char *data, gsize length, mode_t mode,
 				GError **error);
 
+/*
+ * The same without fsync: whole old or new contents if the writer is killed, but a power cut may
+ * lose the change. For state that a power cut makes void anyway (what runs now).
+ */
+gboolean zion_write_file_replace(const char *path, const char *data, gsize length, mode_t mode,
+				 GError **error);
+
 /* Makes a directory (and its parents) and makes its entry durable in its parent. */
 gboolean zion_make_dir_durable(const char *path, mode_t mode, GError **error);
 

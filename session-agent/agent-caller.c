@@ -5,10 +5,26 @@
 
 #define POLKIT_ACTION "org.zion.agent.manage"
 
+/* Callers known so far, by unique name: a bus never gives a unique name twice, so an answer
+ * stays true; asking the bus on every call would cost a round trip. */
+#define KNOWN_CALLERS_MAX 1024
+static GHashTable *known_callers;
+G_LOCK_DEFINE_STATIC(known_callers);
+
 gboolean zion_caller_uid(GDBusMethodInvocation *invocation, uid_t *uid, GError **error)
 {
 	GDBusConnection *connection = g_dbus_method_invocation_get_connection(invocation);
 	const char *sender = g_dbus_method_invocation_get_sender(invocation);
+	G_LOCK(known_callers);
+	if (!known_callers)
+		known_callers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	gpointer known;
+	gboolean found = g_hash_table_lookup_extended(known_callers, sender, NULL, &known);
+	G_UNLOCK(known_callers);
+	if (found) {
+		*uid = GPOINTER_TO_UINT(known);
+		return TRUE;
+	}
 	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
 		connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
 		"GetConnectionUnixUser", g_variant_new("(s)", sender), G_VARIANT_TYPE("(u)"),
@@ -20,6 +36,12 @@ gboolean zion_caller_uid(GDBusMethodInvocation *invocation, uid_t *uid, GError *
 	guint32 value;
 	g_variant_get(reply, "(u)", &value);
 	*uid = value;
+	G_LOCK(known_callers);
+	/* Names of connections long gone pile up: start again now and then. */
+	if (g_hash_table_size(known_callers) >= KNOWN_CALLERS_MAX)
+		g_hash_table_remove_all(known_callers);
+	g_hash_table_insert(known_callers, g_strdup(sender), GUINT_TO_POINTER(value));
+	G_UNLOCK(known_callers);
 	return TRUE;
 }
 

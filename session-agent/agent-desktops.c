@@ -18,7 +18,7 @@ gboolean zion_agent_set_state(ZionAgent *agent, ZionDesktopRecord *record, ZionD
 {
 	ZionDesktopState old = record->state;
 	record->state = state;
-	if (!zion_desktop_record_save(agent->state_dir, record, error)) {
+	if (!zion_desktop_record_save_state(agent->state_dir, record, error)) {
 		record->state = old;
 		return FALSE;
 	}

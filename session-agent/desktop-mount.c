@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "zion-error.h"
@@ -74,39 +73,43 @@ static int idmapped_clone(const char *path, int userns, gboolean read_only, GErr
 	return fd;
 }
 
+typedef struct {
+	guint32 root;
+	const char *merged, *options;
+} OverlayMount;
+
+static gpointer mount_overlay_thread(gpointer data)
+{
+	const OverlayMount *m = data;
+	setfsgid(m->root);
+	setfsuid(m->root);
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[2];
+	if (syscall(SYS_capget, &header, caps) < 0)
+		return GINT_TO_POINTER(errno);
+	caps[0].effective = caps[0].permitted;
+	caps[1].effective = caps[1].permitted;
+	if (syscall(SYS_capset, &header, caps) < 0)
+		return GINT_TO_POINTER(errno);
+	return GINT_TO_POINTER(
+		mount("overlay", m->merged, "overlay", MS_NODEV | MS_NOSUID, m->options) == 0 ? 0
+											     : errno);
+}
+
 /*
- * Mounts the overlay from a child whose fs ids are the mapped root: OverlayFS records its
+ * Mounts the overlay from a thread whose fs ids are the mapped root: OverlayFS records its
  * mounter's credentials and creates its work files with them, and on the idmapped upper only
  * mapped ids can own files (as plain root the overlay falls back to read-only with EOVERFLOW).
- * setfsuid() drops the fs capabilities from the effective set, so they are put back. Returns 0
- * or an errno.
+ * Credentials belong to a thread in the kernel, and setfsuid() and the raw capset change only the
+ * calling one (glibc passes no fs id change to the other threads), so the agent's own threads
+ * keep theirs; the thread ends with the mount. setfsuid() drops the fs capabilities from the
+ * effective set, so they are put back. Returns 0 or an errno.
  */
 static int mount_overlay_as(guint32 root, const char *merged, const char *options)
 {
-	pid_t pid = fork();
-	if (pid == 0) {
-		setfsgid(root);
-		setfsuid(root);
-		struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
-		struct __user_cap_data_struct data[2];
-		if (syscall(SYS_capget, &header, data) < 0)
-			_exit(errno);
-		data[0].effective = data[0].permitted;
-		data[1].effective = data[1].permitted;
-		if (syscall(SYS_capset, &header, data) < 0)
-			_exit(errno);
-		_exit(mount("overlay", merged, "overlay", MS_NODEV | MS_NOSUID, options) == 0
-			      ? 0
-			      : errno);
-	}
-	if (pid < 0)
-		return errno;
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return errno;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
+	OverlayMount m = { root, merged, options };
+	GThread *thread = g_thread_try_new("zion-overlay-mount", mount_overlay_thread, &m, NULL);
+	return thread ? GPOINTER_TO_INT(g_thread_join(thread)) : EAGAIN;
 }
 
 gboolean zion_desktop_mount(const char *merged, const char *const *lowers, const char *rw,

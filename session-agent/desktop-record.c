@@ -123,8 +123,8 @@ static void write_resource(GKeyFile *file, const char *key, gint64 value)
 		g_key_file_set_int64(file, GROUP, key, value);
 }
 
-gboolean zion_desktop_record_save(const char *state_dir, const ZionDesktopRecord *record,
-				  GError **error)
+static gboolean save(const char *state_dir, const ZionDesktopRecord *record,
+		     gboolean runtime_only, GError **error)
 {
 	g_autoptr(GKeyFile) file = g_key_file_new();
 	g_key_file_set_string(file, GROUP, "persona", record->persona);
@@ -147,7 +147,23 @@ gboolean zion_desktop_record_save(const char *state_dir, const ZionDesktopRecord
 	gsize length;
 	g_autofree char *text = g_key_file_to_data(file, &length, NULL);
 	g_autofree char *path = record_path(state_dir, record->name);
+	/* Whether a desktop runs does not survive a power cut, so a change of only that need not
+	 * wait for the disk (it is on the way of every activation); a save under way must. */
+	if (runtime_only && !record->saving)
+		return zion_write_file_replace(path, text, length, 0644, error);
 	return zion_write_file_atomic(path, text, length, 0644, error);
+}
+
+gboolean zion_desktop_record_save(const char *state_dir, const ZionDesktopRecord *record,
+				  GError **error)
+{
+	return save(state_dir, record, FALSE, error);
+}
+
+gboolean zion_desktop_record_save_state(const char *state_dir, const ZionDesktopRecord *record,
+					GError **error)
+{
+	return save(state_dir, record, TRUE, error);
 }
 
 static int compare_records(gconstpointer a, gconstpointer b)

@@ -53,5 +53,9 @@ ZionDesktopRecord *zion_desktop_record_load(const char *state_dir, const char *n
 					    GError **error);
 gboolean zion_desktop_record_save(const char *state_dir, const ZionDesktopRecord *record,
 				  GError **error);
+/* The same after a change of state alone: atomic, but durable only while a save is under way
+ * (what runs does not outlive a power cut; recovery puts such records right). */
+gboolean zion_desktop_record_save_state(const char *state_dir, const ZionDesktopRecord *record,
+					GError **error);
 /* Every desktop's record, sorted by name; damaged ones are reported and skipped. */
 GPtrArray *zion_desktop_record_load_all(const char *state_dir);

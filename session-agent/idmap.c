@@ -97,7 +97,7 @@ static gboolean write_map(pid_t pid, const char *file, const char *text, GError 
 	return ok;
 }
 
-int zion_id_map_userns_fd(const ZionIdMap *map, GError **error)
+static int make_userns_fd(const ZionIdMap *map, GError **error)
 {
 	/* A child unshares a user namespace and waits while this process writes its maps (root
 	 * needs no setgroups "deny" for that) and opens it; the namespace outlives the child. */
@@ -153,5 +153,31 @@ int zion_id_map_userns_fd(const ZionIdMap *map, GError **error)
 	if (pid > 0)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+	return fd;
+}
+
+/* The namespaces made so far, by map text: one per owner, kept for the process's life, since
+ * making one costs a fork on every activation. */
+static GHashTable *namespaces;
+G_LOCK_DEFINE_STATIC(namespaces);
+
+int zion_id_map_userns_fd(const ZionIdMap *map, GError **error)
+{
+	g_autofree char *text = zion_id_map_text(map);
+	G_LOCK(namespaces);
+	if (!namespaces)
+		namespaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	int kept = GPOINTER_TO_INT(g_hash_table_lookup(namespaces, text)) - 1;
+	if (kept < 0) {
+		kept = make_userns_fd(map, error);
+		if (kept >= 0)
+			g_hash_table_insert(namespaces, g_steal_pointer(&text),
+					    GINT_TO_POINTER(kept + 1));
+	}
+	int fd = kept >= 0 ? fcntl(kept, F_DUPFD_CLOEXEC, 0) : -1;
+	G_UNLOCK(namespaces);
+	if (kept >= 0 && fd < 0)
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot duplicate a user namespace fd: %s",
+			    g_strerror(errno));
 	return fd;
 }

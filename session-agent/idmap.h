@@ -38,5 +38,6 @@ void zion_id_map_for_desktop(ZionIdMap *map, uid_t owner, uid_t user_inside);
 guint32 zion_id_map_to_host(const ZionIdMap *map, guint32 inside);
 /* "inside outside count" lines, as /proc/PID/uid_map takes them. */
 char *zion_id_map_text(const ZionIdMap *map);
-/* An fd of a new user namespace whose uid and gid maps are map; -1 with error set. */
+/* An fd of a user namespace whose uid and gid maps are map (made on the first call for a map
+ * and kept for the process's life); -1 with error set. */
 int zion_id_map_userns_fd(const ZionIdMap *map, GError **error);
