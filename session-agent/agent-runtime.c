@@ -95,6 +95,7 @@ static void tear_down(ZionAgent *agent, ZionDesktopRecord *record)
 	g_autofree char *session = desktop_path(agent, record->name, "session");
 	if (!zion_remove_tree(session, &error))
 		g_warning("%s", error->message);
+	zion_agent_network_release(agent, record->name);
 }
 
 static gboolean make_dir(const char *path, mode_t mode, uid_t uid, GError **error)
@@ -180,8 +181,15 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 		.n_mounts = n_mounts,
 		.limits = limits_of(persona, &record->resources),
 	};
-	if (!make_dir(path, 0711, 0, error) || !zion_container_write_config(&spec, error) ||
-	    !zion_container_start(path, name, error))
+	g_autofree char *address = NULL;
+	g_autofree char *gateway = NULL;
+	/* The firewall is in place before anything but init runs (RunIn, autostart). */
+	g_autofree char *firewall = g_build_filename(layer, "etc", "zion", "firewall.nft", NULL);
+	if (!zion_agent_network_prepare(agent, record->name, persona, &spec.network, &address,
+					&gateway, error) ||
+	    !make_dir(path, 0711, 0, error) || !zion_container_write_config(&spec, error) ||
+	    !zion_container_start(path, name, error) ||
+	    !zion_container_load_firewall(path, name, firewall, error))
 		return FALSE;
 	record->active_version = version->number;
 	record->activated_at = g_get_real_time() / G_USEC_PER_SEC;
