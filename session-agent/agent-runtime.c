@@ -11,6 +11,7 @@
 
 #include "agent-caller.h"
 #include "agent.h"
+#include "build-root.h"
 #include "cgroups.h"
 #include "container.h"
 #include "desktop-mount.h"
@@ -120,9 +121,10 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 	g_autoptr(ZionImage) image = NULL;
 	gboolean built;
 	g_autofree char *layer_home = NULL;
+	const ZionLayerOptions layer_options = { .run_in_build_root = zion_build_root_run };
 	if (!zion_image_lookup(agent->state_dir, persona->base, &image, error) ||
-	    !zion_layer_ensure(agent->state_dir, image, persona, version->hash, NULL, NULL, &built,
-			       &layer_home, error))
+	    !zion_layer_ensure_full(agent->state_dir, image, persona, version->hash,
+				    &layer_options, &built, &layer_home, error))
 		return FALSE;
 	g_autofree char *layer = g_build_filename(layer_home, "upper", NULL);
 

@@ -1,7 +1,7 @@
 /* Desktops as real LXC containers: a busybox image built by the test, a persona's layer,
  * activation, what the desktop sees, hibernation with the cgroup freezer, live limits, deactivation
  * that leaves nothing behind, recovery after the agent is killed, the network (none, nat on the
- * agent's bridge) with the persona's firewall. */
+ * agent's bridge) with the persona's firewall, and a failing package step. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -351,6 +351,48 @@ static void test_firewall_refused(void)
 	call("Destroy", g_variant_new("(s)", "breach"));
 }
 
+static const char missing_package[] = "schema: zion/v1\n"
+				      "name: wishful\n"
+				      "base: host\n"
+				      "packages:\n  install: [zion-no-such-package]\n";
+
+/* apt in the build container over the host's root fails on a package no mirror has: the error
+ * names the step and the package, no layer is left, the desktop stays stopped. */
+static void test_package_step_fails(void)
+{
+	call("SavePersona", g_variant_new("(ss)", "wishful.yaml", missing_package));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wish", "wishful", no_options()));
+	g_autoptr(GError) error = zt_agent_call_error(
+		agent, "Activate", g_variant_new("(s@a{sv})", "wish", no_options()));
+	g_test_message("%s", error->message);
+	g_assert_nonnull(strstr(error->message, "packages.install"));
+	g_assert_nonnull(strstr(error->message, "Unable to locate package zion-no-such-package"));
+	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+	g_autofree char *printed = g_variant_print(list, FALSE);
+	g_assert_nonnull(strstr(printed, "('wish', 'wishful', 0, 'stopped', 0)"));
+	/* Only failed logs under layers/, and the build root is gone. */
+	g_autofree char *layers = g_build_filename(zt_agent_state_dir(agent), "layers", NULL);
+	g_autoptr(GDir) dir = g_dir_open(layers, 0, NULL);
+	gboolean failed_log = FALSE;
+	for (const char *entry; dir && (entry = g_dir_read_name(dir));) {
+		g_autofree char *path = g_build_filename(layers, entry, NULL);
+		if (g_str_has_suffix(entry, ".failed.log")) {
+			g_autofree char *log = NULL;
+			g_assert_true(g_file_get_contents(path, &log, NULL, NULL));
+			failed_log |= strstr(log, "zion-no-such-package") != NULL;
+			continue;
+		}
+		/* Layers of other personas are whole. */
+		g_autofree char *text = NULL;
+		g_autofree char *nft = g_build_filename(path, "upper/etc/zion/firewall.nft", NULL);
+		g_assert_false(g_str_has_prefix(entry, ".tmp-"));
+		g_assert_true(g_file_get_contents(nft, &text, NULL, NULL));
+		g_assert_null(strstr(text, "persona wishful"));
+	}
+	g_assert_true(failed_log);
+	call("Destroy", g_variant_new("(s)", "wish"));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -368,6 +410,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/agent/runtime/agent-killed", test_agent_killed);
 	g_test_add_func("/agent/runtime/network-and-firewall", test_network_and_firewall);
 	g_test_add_func("/agent/runtime/firewall-refused", test_firewall_refused);
+	g_test_add_func("/agent/runtime/package-step-fails", test_package_step_fails);
 	int status = g_test_run();
 	zt_agent_stop(agent);
 	return status;
