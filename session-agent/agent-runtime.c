@@ -118,6 +118,13 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 								 record->version, &version, error);
 	if (!persona)
 		return FALSE;
+	/* First, so a network the agent refuses changes nothing. */
+	ZionNetwork network;
+	g_autofree char *address = NULL;
+	g_autofree char *gateway = NULL;
+	if (!zion_agent_network_prepare(agent, record->name, persona, &network, &address, &gateway,
+					error))
+		return FALSE;
 	g_autoptr(ZionImage) image = NULL;
 	gboolean built;
 	g_autofree char *layer_home = NULL;
@@ -181,15 +188,12 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 		.environment = environment,
 		.mounts = mounts,
 		.n_mounts = n_mounts,
+		.network = network,
 		.limits = limits_of(persona, &record->resources),
 	};
-	g_autofree char *address = NULL;
-	g_autofree char *gateway = NULL;
 	/* The firewall is in place before anything but init runs (RunIn, autostart). */
 	g_autofree char *firewall = g_build_filename(layer, "etc", "zion", "firewall.nft", NULL);
-	if (!zion_agent_network_prepare(agent, record->name, persona, &spec.network, &address,
-					&gateway, error) ||
-	    !make_dir(path, 0711, 0, error) || !zion_container_write_config(&spec, error) ||
+	if (!make_dir(path, 0711, 0, error) || !zion_container_write_config(&spec, error) ||
 	    !zion_container_start(path, name, error) ||
 	    !zion_container_load_firewall(path, name, firewall, error))
 		return FALSE;

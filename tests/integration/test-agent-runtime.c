@@ -351,6 +351,38 @@ static void test_firewall_refused(void)
 	call("Destroy", g_variant_new("(s)", "breach"));
 }
 
+static const char host_network[] = "schema: zion/v1\n"
+				   "name: hosted\n"
+				   "base: tiny\n"
+				   "network:\n  mode: host\n";
+
+/* A desktop in the host's network namespace is refused before anything is built or mounted. */
+static void test_host_network_refused(void)
+{
+	call("SavePersona", g_variant_new("(ss)", "hosted.yaml", host_network));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "hosted", "hosted", no_options()));
+	g_autoptr(GError) error = zt_agent_call_error(
+		agent, "Activate", g_variant_new("(s@a{sv})", "hosted", no_options()));
+	g_assert_nonnull(strstr(error->message, "persona hosted: network.mode: 'host' is not offered"));
+	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+	g_autofree char *printed = g_variant_print(list, FALSE);
+	g_assert_nonnull(strstr(printed, "('hosted', 'hosted', 0, 'stopped', 0)"));
+	g_autofree char *merged =
+		g_build_filename(zt_agent_state_dir(agent), "desktops", "hosted", "merged", NULL);
+	g_assert_false(mounted(merged));
+	/* No layer of the persona was made. */
+	g_autofree char *layers = g_build_filename(zt_agent_state_dir(agent), "layers", NULL);
+	g_autoptr(GDir) dir = g_dir_open(layers, 0, NULL);
+	for (const char *entry; dir && (entry = g_dir_read_name(dir));) {
+		g_autofree char *nft =
+			g_build_filename(layers, entry, "upper/etc/zion/firewall.nft", NULL);
+		g_autofree char *text = NULL;
+		if (g_file_get_contents(nft, &text, NULL, NULL))
+			g_assert_null(strstr(text, "persona hosted"));
+	}
+	call("Destroy", g_variant_new("(s)", "hosted"));
+}
+
 static const char missing_package[] = "schema: zion/v1\n"
 				      "name: wishful\n"
 				      "base: host\n"
@@ -410,6 +442,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/agent/runtime/agent-killed", test_agent_killed);
 	g_test_add_func("/agent/runtime/network-and-firewall", test_network_and_firewall);
 	g_test_add_func("/agent/runtime/firewall-refused", test_firewall_refused);
+	g_test_add_func("/agent/runtime/host-network-refused", test_host_network_refused);
 	g_test_add_func("/agent/runtime/package-step-fails", test_package_step_fails);
 	int status = g_test_run();
 	zt_agent_stop(agent);
