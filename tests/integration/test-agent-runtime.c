@@ -289,6 +289,7 @@ static void test_network_and_firewall(void)
 	g_autoptr(GSocketConnection) host_side =
 		g_socket_client_connect_to_host(client, gateway, BLOCKED_PORT, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_nonnull(host_side);
 	g_cancellable_cancel(cancel);
 	g_thread_join(server);
 

@@ -593,6 +593,7 @@ static void test_systemd_schedule(void)
 	g_autofree char *systemd_dir = g_build_filename(base->rootfs, "lib", "systemd", NULL);
 	g_assert_cmpint(g_mkdir_with_parents(systemd_dir, 0755), ==, 0);
 	g_autofree char *systemd = zt_write_file(systemd_dir, "systemd", "");
+	g_assert_true(g_file_test(systemd, G_FILE_TEST_IS_REGULAR));
 	g_autoptr(ZionPersona) persona =
 		load("schema: zion/v1\nname: timed\nbase: sysd\n"
 		     "schedule:\n"
