@@ -10,9 +10,12 @@
 #include "agent-error.h"
 #include "agent.h"
 #include "log.h"
+#include "network-bridge.h"
 
 #define BUS_NAME "org.zion.Agent1"
 #define OBJECT_PATH "/org/zion/Agent1"
+#define ZION_DEFAULT_BRIDGE "zion0"
+#define ZION_DEFAULT_BRIDGE_ADDRESS "10.88.0.1/24"
 
 void zion_agent_return_error(GDBusMethodInvocation *invocation, GError *error)
 {
@@ -50,6 +53,8 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	g_autofree char *state_dir = NULL;
 	g_autofree char *bus_address = NULL;
+	g_autofree char *bridge = NULL;
+	g_autofree char *bridge_address = NULL;
 	gboolean verbose = FALSE;
 	const GOptionEntry entries[] = {
 		{ "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
@@ -57,6 +62,11 @@ int main(int argc, char **argv)
 		  "DIR" },
 		{ "bus-address", 0, 0, G_OPTION_ARG_STRING, &bus_address,
 		  "Serve on this D-Bus bus instead of the system bus", "ADDRESS" },
+		{ "bridge", 0, 0, G_OPTION_ARG_STRING, &bridge,
+		  "The NAT desktops' bridge (default " ZION_DEFAULT_BRIDGE ")", "NAME" },
+		{ "bridge-address", 0, 0, G_OPTION_ARG_STRING, &bridge_address,
+		  "The bridge's address and network (default " ZION_DEFAULT_BRIDGE_ADDRESS ")",
+		  "ADDRESS/PREFIX" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
 		G_OPTION_ENTRY_NULL,
 	};
@@ -74,6 +84,16 @@ int main(int argc, char **argv)
 	ZionAgent agent = { .state_dir = state_dir ? g_steal_pointer(&state_dir)
 						   : g_strdup("/var/lib/zion") };
 	agent.system_bus = bus_address == NULL;
+	agent.bridge = bridge ? g_steal_pointer(&bridge) : g_strdup(ZION_DEFAULT_BRIDGE);
+	agent.bridge_address = bridge_address ? g_steal_pointer(&bridge_address)
+					      : g_strdup(ZION_DEFAULT_BRIDGE_ADDRESS);
+	guint32 gateway;
+	guint prefix;
+	if (!zion_bridge_check_name(agent.bridge, &error) ||
+	    !zion_bridge_parse_address(agent.bridge_address, &gateway, &prefix, &error)) {
+		fprintf(stderr, "zion-agent: %s\n", error->message);
+		return 2;
+	}
 	agent.personas = zion_persona_store_open(agent.state_dir, TRUE, &error);
 	if (!agent.personas) {
 		g_printerr("zion-agent: %s\n", error->message);
@@ -110,5 +130,7 @@ int main(int argc, char **argv)
 	g_object_unref(agent.connection);
 	zion_persona_store_free(agent.personas);
 	g_free(agent.state_dir);
+	g_free(agent.bridge);
+	g_free(agent.bridge_address);
 	return 0;
 }

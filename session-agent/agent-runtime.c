@@ -11,6 +11,7 @@
 
 #include "agent-caller.h"
 #include "agent.h"
+#include "build-root.h"
 #include "cgroups.h"
 #include "container.h"
 #include "desktop-mount.h"
@@ -99,6 +100,7 @@ static void discard_session(ZionAgent *agent, const ZionDesktopRecord *record)
 	g_autofree char *session = desktop_path(agent, record->name, "session");
 	if (!zion_remove_tree(session, &error))
 		g_warning("%s", error->message);
+	zion_agent_network_release(agent, record->name);
 }
 
 /* Undoes whatever part of an activation exists: container, mount, session layer. */
@@ -192,12 +194,20 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 								 record->version, &version, error);
 	if (!persona)
 		return FALSE;
+	/* First, so a network the agent refuses changes nothing. */
+	ZionNetwork network;
+	g_autofree char *address = NULL;
+	g_autofree char *gateway = NULL;
+	if (!zion_agent_network_prepare(agent, record->name, persona, &network, &address, &gateway,
+					error))
+		return FALSE;
 	g_autoptr(ZionImage) image = NULL;
 	gboolean built;
 	g_autofree char *layer_home = NULL;
+	const ZionLayerOptions layer_options = { .run_in_build_root = zion_build_root_run };
 	if (!zion_image_lookup(agent->state_dir, persona->base, &image, error) ||
-	    !zion_layer_ensure(agent->state_dir, image, persona, version->hash, NULL, NULL, &built,
-			       &layer_home, error))
+	    !zion_layer_ensure_full(agent->state_dir, image, persona, version->hash,
+				    &layer_options, &built, &layer_home, error))
 		return FALSE;
 	g_autofree char *layer = g_build_filename(layer_home, "upper", NULL);
 
@@ -254,10 +264,14 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 		.environment = environment,
 		.mounts = mounts,
 		.n_mounts = n_mounts,
+		.network = network,
 		.limits = limits_of(persona, &record->resources),
 	};
+	/* The firewall is in place before anything but init runs (RunIn, autostart). */
+	g_autofree char *firewall = g_build_filename(layer, "etc", "zion", "firewall.nft", NULL);
 	if (!make_dir(path, 0711, 0, error) || !zion_container_write_config(&spec, error) ||
-	    !zion_container_start(path, name, error))
+	    !zion_container_start(path, name, error) ||
+	    !zion_container_load_firewall(path, name, firewall, error))
 		return FALSE;
 	record->active_version = version->number;
 	record->activated_at = g_get_real_time() / G_USEC_PER_SEC;

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "container.h"
 #include "desktop-record.h"
 #include "persona-store.h"
 #include "zion-agent-dbus.h"
@@ -19,6 +20,9 @@ typedef struct {
 	/* Whether the bus is the machine's system bus (where polkit may answer), not a private
 	 * one given with --bus-address. */
 	gboolean system_bus;
+	/* The NAT desktops' bridge and its address (the gateway, with the network's prefix). */
+	char *bridge;
+	char *bridge_address;
 	/* Name to ZionDesktopRecord, every desktop of every user. */
 	GHashTable *desktops;
 } ZionAgent;
@@ -34,6 +38,14 @@ void zion_agent_desktops_finish(ZionAgent *agent);
 void zion_agent_runtime_init(ZionAgent *agent);
 /* At start: adopts a desktop still running, finishes or undoes what a crash interrupted. */
 void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record);
+/* Fills network for desktop as its persona says: for nat, makes sure the bridge is up and takes
+ * an address (*address and *gateway hold the strings network points to). agent-network.c. */
+gboolean zion_agent_network_prepare(ZionAgent *agent, const char *desktop,
+				    const ZionPersona *persona, ZionNetwork *network,
+				    char **address, char **gateway, GError **error);
+/* Gives back the desktop's address, if it has one. */
+void zion_agent_network_release(ZionAgent *agent, const char *desktop);
+
 /* Starts argv inside a running desktop as its user; env is a{ss} or NULL. */
 gboolean zion_agent_run_in(ZionAgent *agent, ZionDesktopRecord *record, const char *const *argv,
 			   GVariant *env, pid_t *pid, GError **error);

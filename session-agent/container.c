@@ -129,6 +129,27 @@ static gboolean set_devices(struct lxc_container *c, ZionDevices devices, GError
 	return TRUE;
 }
 
+/* none: a network namespace with loopback alone; nat: eth0, a veth whose host end is on the
+ * bridge. */
+static gboolean set_network(struct lxc_container *c, const ZionNetwork *net, GError **error)
+{
+	if (net->mode == ZION_NETWORK_NONE)
+		return set_item(c, "lxc.net.0.type", "empty", error);
+	const char *items[][2] = {
+		{ "lxc.net.0.type", "veth" },
+		{ "lxc.net.0.link", net->bridge },
+		{ "lxc.net.0.name", "eth0" },
+		{ "lxc.net.0.flags", "up" },
+		{ "lxc.net.0.ipv4.address", net->address },
+		{ "lxc.net.0.ipv4.gateway", net->gateway },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(items); i++) {
+		if (!set_item(c, items[i][0], items[i][1], error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean check_spec(const ZionContainerSpec *spec, GError **error)
 {
 	if (!zion_cgroup_check_name(spec->name, error))
@@ -144,12 +165,18 @@ static gboolean check_spec(const ZionContainerSpec *spec, GError **error)
 			    spec->name);
 		return FALSE;
 	}
-	if (spec->network.mode != ZION_NETWORK_NONE) {
+	const ZionNetwork *net = &spec->network;
+	if (net->mode == ZION_NETWORK_HOST) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-			    "container %s: only the network 'none' is supported so far",
+			    "container %s: the network 'host' is not offered (see persona-format.md)",
 			    spec->name);
 		return FALSE;
 	}
+	if (net->mode == ZION_NETWORK_NAT &&
+	    (!check_word(spec, "bridge", net->bridge, error) ||
+	     !check_word(spec, "address", net->address, error) ||
+	     !check_word(spec, "gateway", net->gateway, error)))
+		return FALSE;
 	for (guint i = 0; spec->init && spec->init[i]; i++) {
 		if (!check_word(spec, "init argument", spec->init[i], error))
 			return FALSE;
@@ -202,7 +229,6 @@ static gboolean set_config(struct lxc_container *c, const ZionContainerSpec *spe
 		{ "lxc.uts.name", spec->hostname ? spec->hostname : spec->name },
 		{ "lxc.rootfs.path", rootfs },
 		{ "lxc.init.cmd", init },
-		{ "lxc.net.0.type", "empty" },
 		/* No AppArmor on these machines; LXC would otherwise want a generated profile. */
 		{ "lxc.apparmor.profile", "unconfined" },
 		{ "lxc.mount.auto", "proc:mixed sys:ro cgroup:mixed" },
@@ -217,6 +243,8 @@ static gboolean set_config(struct lxc_container *c, const ZionContainerSpec *spe
 		if (!set_item(c, items[i][0], items[i][1], error))
 			return FALSE;
 	}
+	if (!set_network(c, &spec->network, error))
+		return FALSE;
 	if (g_file_test(SECCOMP_PROFILE, G_FILE_TEST_EXISTS) &&
 	    !set_item(c, "lxc.seccomp.profile", SECCOMP_PROFILE, error))
 		return FALSE;

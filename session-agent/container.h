@@ -22,8 +22,8 @@ typedef struct {
 } ZionBindMount;
 
 typedef struct {
-	ZionNetworkMode mode; /* the persona's; only none (loopback only) is implemented yet */
-	const char *bridge;  /* NAT: the host bridge, e.g. zion0 */
+	ZionNetworkMode mode; /* none (loopback only) or nat; host is refused */
+	const char *bridge;  /* NAT: the host bridge, e.g. zion0 (see network-bridge.h) */
 	const char *address; /* NAT: the desktop's address with prefix, e.g. 10.88.0.2/24 */
 	const char *gateway; /* NAT: the bridge's address */
 } ZionNetwork;
@@ -78,3 +78,10 @@ pid_t zion_container_init_pid(const char *lxcpath, const char *name);
 gboolean zion_container_run(const char *lxcpath, const char *name, uid_t uid, gid_t gid,
 			    const char *const *argv, const char *const *env, const char *cwd,
 			    int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid, GError **error);
+/*
+ * Loads the nftables ruleset file (a host path) into the running container's network namespace:
+ * nft runs on the host, as the agent, with only its network namespace switched, so nothing of the
+ * container's (its nft, its libraries) runs. The error names the file and quotes nft.
+ */
+gboolean zion_container_load_firewall(const char *lxcpath, const char *name, const char *file,
+				      GError **error);

@@ -1,6 +1,8 @@
 /* Desktops as real LXC containers: a busybox image built by the test, a persona's layer,
  * activation, what the desktop sees, hibernation with the cgroup freezer, live limits, deactivation
- * that leaves nothing behind, and recovery after the agent is killed. */
+ * that leaves nothing behind, recovery after the agent is killed, the network (none, nat on the
+ * agent's bridge) with the persona's firewall, and a failing package step. */
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -188,6 +190,242 @@ static void test_agent_killed(void)
 	call("Destroy", g_variant_new("(s)", "kept"));
 }
 
+/* The desktop's network interfaces, by name, one a line. */
+static char *interfaces(const char *desktop)
+{
+	return run_in(desktop, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
+}
+
+/* Accepts and at once closes every connection, until cancelled. */
+static gpointer serve(gpointer data)
+{
+	GSocketListener *listener = data;
+	GCancellable *cancel = g_object_get_data(G_OBJECT(listener), "cancel");
+	for (;;) {
+		g_autoptr(GSocketConnection) connection =
+			g_socket_listener_accept(listener, NULL, cancel, NULL);
+		if (!connection)
+			return NULL;
+	}
+}
+
+static void listen_on(GSocketListener *listener, const char *address, guint16 port)
+{
+	g_autoptr(GInetAddress) inet = g_inet_address_new_from_string(address);
+	g_autoptr(GSocketAddress) at = g_inet_socket_address_new(inet, port);
+	g_autoptr(GError) error = NULL;
+	g_socket_listener_add_address(listener, at, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+				      NULL, NULL, &error);
+	g_assert_no_error(error);
+}
+
+static char *lease_holder(const char *address)
+{
+	g_autofree char *path = g_build_filename(zt_agent_state_dir(agent), "network", "leases",
+						 address, NULL);
+	char *text = NULL;
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	return g_strchomp(text);
+}
+
+/* The desktop's IPv4 address on eth0, without its prefix. */
+static char *eth0_address(const char *desktop)
+{
+	return run_in(desktop, "ip -4 -o addr show dev eth0 | sed 's/.* inet \\([0-9.]*\\)\\/.*/\\1/'");
+}
+
+#define BLOCKED_PORT 47101
+#define OPEN_PORT 47102
+
+static const char walled[] = "schema: zion/v1\n"
+			     "name: walled\n"
+			     "base: tiny\n"
+			     "network:\n  mode: nat\n"
+			     "firewall:\n"
+			     "  outgoing: allow\n"
+			     "  rules:\n"
+			     "    - action: deny\n      direction: out\n      port: 47101\n";
+
+/* A none desktop has loopback alone; a nat desktop has eth0 on the agent's bridge, reaches the
+ * host there, and its persona's firewall holds what it refuses. */
+static void test_network_and_firewall(void)
+{
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "lonely", "tiny", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "lonely", no_options()));
+	g_autofree char *lonely = interfaces("lonely");
+	g_assert_cmpstr(lonely, ==, "lo");
+
+	call("SavePersona", g_variant_new("(ss)", "walled.yaml", walled));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wall", "walled", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "wall", no_options()));
+	g_autofree char *wall = interfaces("wall");
+	g_assert_cmpstr(wall, ==, "eth0\nlo");
+	g_autofree char *address = eth0_address("wall");
+	g_autofree char *holder = lease_holder(address);
+	g_assert_cmpstr(holder, ==, "wall");
+	const char *gateway = zt_agent_bridge_gateway(agent);
+	g_autofree char *link = g_strdup_printf("/sys/class/net/%s/brif", zt_agent_bridge(agent));
+	g_assert_true(g_file_test(link, G_FILE_TEST_IS_DIR));
+
+	g_autoptr(GSocketListener) listener = g_socket_listener_new();
+	g_autoptr(GCancellable) cancel = g_cancellable_new();
+	g_object_set_data(G_OBJECT(listener), "cancel", cancel);
+	listen_on(listener, gateway, BLOCKED_PORT);
+	listen_on(listener, gateway, OPEN_PORT);
+	GThread *server = g_thread_new("serve", serve, listener);
+	g_autofree char *probe = g_strdup_printf(
+		"for port in %d %d; do "
+		"if nc -w 2 %s $port </dev/null >/dev/null 2>&1; then echo $port open; "
+		"else echo $port closed; fi; done",
+		BLOCKED_PORT, OPEN_PORT, gateway);
+	g_autofree char *reached = run_in("wall", probe);
+	g_autofree char *expected =
+		g_strdup_printf("%d closed\n%d open", BLOCKED_PORT, OPEN_PORT);
+	g_assert_cmpstr(reached, ==, expected);
+	/* The firewall is the desktop's alone: the host reaches the port it blocks. */
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSocketConnection) host_side =
+		g_socket_client_connect_to_host(client, gateway, BLOCKED_PORT, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(host_side);
+	g_cancellable_cancel(cancel);
+	g_thread_join(server);
+
+	/* An agent killed and restarted does not hand the running desktop's address out again. */
+	zt_agent_crash_and_restart(agent);
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wall2", "walled", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "wall2", no_options()));
+	g_autofree char *address2 = eth0_address("wall2");
+	g_assert_cmpstr(address2, !=, address);
+
+	for (const char *const *d = (const char *const[]){ "lonely", "wall", "wall2", NULL }; *d;
+	     d++) {
+		zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", *d, FALSE), NULL);
+		call("Destroy", g_variant_new("(s)", *d));
+	}
+	/* Stopped desktops give their addresses back. */
+	g_autofree char *freed = lease_holder(address);
+	g_assert_null(freed);
+	g_autofree char *freed2 = lease_holder(address2);
+	g_assert_null(freed2);
+}
+
+/* A layer's ruleset nft refuses fails the activation: the error names the file, and nothing of
+ * the desktop is left. */
+static void test_firewall_refused(void)
+{
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "breach", "walled", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "breach", no_options()));
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "breach", FALSE), NULL);
+	/* The layer is the agent's; the test spoils it where it lies. */
+	g_autofree char *layers = g_build_filename(zt_agent_state_dir(agent), "layers", NULL);
+	g_autoptr(GDir) dir = g_dir_open(layers, 0, NULL);
+	g_assert_nonnull(dir);
+	g_autofree char *ruleset = NULL;
+	for (const char *entry; (entry = g_dir_read_name(dir));) {
+		g_autofree char *path =
+			g_build_filename(layers, entry, "upper/etc/zion/firewall.nft", NULL);
+		g_autofree char *text = NULL;
+		if (g_file_get_contents(path, &text, NULL, NULL) &&
+		    strstr(text, "persona walled"))
+			ruleset = g_steal_pointer(&path);
+	}
+	g_assert_nonnull(ruleset);
+	g_assert_true(g_file_set_contents(ruleset, "table inet zion { chain output { oops } }\n",
+					  -1, NULL));
+	g_autoptr(GError) error = zt_agent_call_error(
+		agent, "Activate", g_variant_new("(s@a{sv})", "breach", no_options()));
+	g_assert_nonnull(strstr(error->message, ruleset));
+	g_assert_nonnull(strstr(error->message, "did not load"));
+	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+	g_autofree char *printed = g_variant_print(list, FALSE);
+	g_assert_nonnull(strstr(printed, "('breach', 'walled', 0, 'stopped', 0)"));
+	g_autofree char *merged =
+		g_build_filename(zt_agent_state_dir(agent), "desktops", "breach", "merged", NULL);
+	g_assert_false(mounted(merged));
+	g_autofree char *leases =
+		g_build_filename(zt_agent_state_dir(agent), "network", "leases", NULL);
+	g_autoptr(GDir) left = g_dir_open(leases, 0, NULL);
+	g_assert_null(left ? g_dir_read_name(left) : NULL);
+	call("Destroy", g_variant_new("(s)", "breach"));
+}
+
+static const char host_network[] = "schema: zion/v1\n"
+				   "name: hosted\n"
+				   "base: tiny\n"
+				   "network:\n  mode: host\n";
+
+/* A desktop in the host's network namespace is refused before anything is built or mounted. */
+static void test_host_network_refused(void)
+{
+	call("SavePersona", g_variant_new("(ss)", "hosted.yaml", host_network));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "hosted", "hosted", no_options()));
+	g_autoptr(GError) error = zt_agent_call_error(
+		agent, "Activate", g_variant_new("(s@a{sv})", "hosted", no_options()));
+	g_assert_nonnull(strstr(error->message, "persona hosted: network.mode: 'host' is not offered"));
+	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+	g_autofree char *printed = g_variant_print(list, FALSE);
+	g_assert_nonnull(strstr(printed, "('hosted', 'hosted', 0, 'stopped', 0)"));
+	g_autofree char *merged =
+		g_build_filename(zt_agent_state_dir(agent), "desktops", "hosted", "merged", NULL);
+	g_assert_false(mounted(merged));
+	/* No layer of the persona was made. */
+	g_autofree char *layers = g_build_filename(zt_agent_state_dir(agent), "layers", NULL);
+	g_autoptr(GDir) dir = g_dir_open(layers, 0, NULL);
+	for (const char *entry; dir && (entry = g_dir_read_name(dir));) {
+		g_autofree char *nft =
+			g_build_filename(layers, entry, "upper/etc/zion/firewall.nft", NULL);
+		g_autofree char *text = NULL;
+		if (g_file_get_contents(nft, &text, NULL, NULL))
+			g_assert_null(strstr(text, "persona hosted"));
+	}
+	call("Destroy", g_variant_new("(s)", "hosted"));
+}
+
+static const char missing_package[] = "schema: zion/v1\n"
+				      "name: wishful\n"
+				      "base: host\n"
+				      "packages:\n  install: [zion-no-such-package]\n";
+
+/* apt in the build container over the host's root fails on a package no mirror has: the error
+ * names the step and the package, no layer is left, the desktop stays stopped. */
+static void test_package_step_fails(void)
+{
+	call("SavePersona", g_variant_new("(ss)", "wishful.yaml", missing_package));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wish", "wishful", no_options()));
+	g_autoptr(GError) error = zt_agent_call_error(
+		agent, "Activate", g_variant_new("(s@a{sv})", "wish", no_options()));
+	g_test_message("%s", error->message);
+	g_assert_nonnull(strstr(error->message, "packages.install"));
+	g_assert_nonnull(strstr(error->message, "Unable to locate package zion-no-such-package"));
+	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+	g_autofree char *printed = g_variant_print(list, FALSE);
+	g_assert_nonnull(strstr(printed, "('wish', 'wishful', 0, 'stopped', 0)"));
+	/* Only failed logs under layers/, and the build root is gone. */
+	g_autofree char *layers = g_build_filename(zt_agent_state_dir(agent), "layers", NULL);
+	g_autoptr(GDir) dir = g_dir_open(layers, 0, NULL);
+	gboolean failed_log = FALSE;
+	for (const char *entry; dir && (entry = g_dir_read_name(dir));) {
+		g_autofree char *path = g_build_filename(layers, entry, NULL);
+		if (g_str_has_suffix(entry, ".failed.log")) {
+			g_autofree char *log = NULL;
+			g_assert_true(g_file_get_contents(path, &log, NULL, NULL));
+			failed_log |= strstr(log, "zion-no-such-package") != NULL;
+			continue;
+		}
+		/* Layers of other personas are whole. */
+		g_autofree char *text = NULL;
+		g_autofree char *nft = g_build_filename(path, "upper/etc/zion/firewall.nft", NULL);
+		g_assert_false(g_str_has_prefix(entry, ".tmp-"));
+		g_assert_true(g_file_get_contents(nft, &text, NULL, NULL));
+		g_assert_null(strstr(text, "persona wishful"));
+	}
+	g_assert_true(failed_log);
+	call("Destroy", g_variant_new("(s)", "wish"));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -203,6 +441,10 @@ int main(int argc, char **argv)
 			test_activate_see_hibernate_deactivate);
 	g_test_add_func("/agent/runtime/live-limits", test_live_limits);
 	g_test_add_func("/agent/runtime/agent-killed", test_agent_killed);
+	g_test_add_func("/agent/runtime/network-and-firewall", test_network_and_firewall);
+	g_test_add_func("/agent/runtime/firewall-refused", test_firewall_refused);
+	g_test_add_func("/agent/runtime/host-network-refused", test_host_network_refused);
+	g_test_add_func("/agent/runtime/package-step-fails", test_package_step_fails);
 	int status = g_test_run();
 	zt_agent_stop(agent);
 	return status;

@@ -17,6 +17,8 @@ struct zt_agent {
 	char *dir;	 /* the bus's config and socket */
 	char *state_dir; /* the agent's */
 	char *address;
+	char *bridge;	      /* the agent's NAT bridge, its own so parallel runs do not meet */
+	char *bridge_gateway; /* the bridge's address */
 	GPid bus_pid;
 	GPid agent_pid;
 	GDBusConnection *connection;
@@ -58,7 +60,10 @@ static void start_agent(ZtAgent *agent)
 		g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent", "zion-agent", NULL);
 	g_autofree char *bus_arg = g_strdup_printf("--bus-address=%s", agent->address);
 	g_autofree char *state_arg = g_strdup_printf("--state-dir=%s", agent->state_dir);
-	const char *argv[] = { exe, bus_arg, state_arg, "--verbose", NULL };
+	g_autofree char *bridge_arg = g_strdup_printf("--bridge=%s", agent->bridge);
+	g_autofree char *address_arg =
+		g_strdup_printf("--bridge-address=%s/24", agent->bridge_gateway);
+	const char *argv[] = { exe, bus_arg, state_arg, bridge_arg, address_arg, "--verbose", NULL };
 	g_autoptr(GError) error = NULL;
 	g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
 		      &agent->agent_pid, &error);
@@ -89,6 +94,12 @@ ZtAgent *zt_agent_start(void)
 	ZtAgent *agent = g_new0(ZtAgent, 1);
 	agent->dir = g_strdup(zt_temp_dir());
 	agent->state_dir = g_build_filename(agent->dir, "state", NULL);
+	g_autofree char *hash =
+		g_compute_checksum_for_string(G_CHECKSUM_SHA256, agent->state_dir, -1);
+	agent->bridge = g_strdup_printf("zt%.8s", hash);
+	guint32 bits = (guint32)g_ascii_strtoull(hash + 8, NULL, 16) ^ (guint32)getpid();
+	agent->bridge_gateway =
+		g_strdup_printf("10.%u.%u.1", 100 + bits % 100, (bits >> 8) % 256);
 	/* Containers' mapped root must be able to walk down to their trees. */
 	g_assert_cmpint(g_mkdir(agent->state_dir, 0711), ==, 0);
 	g_assert_cmpint(chmod(agent->dir, 0711), ==, 0);
@@ -135,6 +146,19 @@ void zt_agent_stop(ZtAgent *agent)
 	g_dbus_connection_close_sync(agent->connection, NULL, NULL);
 	g_object_unref(agent->connection);
 	stop_child(agent->bus_pid, SIGTERM);
+	/* The bridge and its table, when a NAT desktop made them. */
+	g_autofree char *sysfs = g_strdup_printf("/sys/class/net/%s", agent->bridge);
+	if (g_file_test(sysfs, G_FILE_TEST_EXISTS)) {
+		g_autofree char *table = g_strdup_printf("zion_%s", agent->bridge);
+		const char *del_link[] = { "ip", "link", "del", agent->bridge, NULL };
+		const char *del_table[] = { "nft", "delete", "table", "ip", table, NULL };
+		g_spawn_sync(NULL, (char **)del_link, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+			     NULL, NULL, NULL);
+		g_spawn_sync(NULL, (char **)del_table, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+			     NULL, NULL, NULL, NULL);
+	}
+	g_free(agent->bridge);
+	g_free(agent->bridge_gateway);
 	g_free(agent->dir);
 	g_free(agent->state_dir);
 	g_free(agent->address);
@@ -149,6 +173,16 @@ const char *zt_agent_state_dir(ZtAgent *agent)
 const char *zt_agent_bus_address(ZtAgent *agent)
 {
 	return agent->address;
+}
+
+const char *zt_agent_bridge(ZtAgent *agent)
+{
+	return agent->bridge;
+}
+
+const char *zt_agent_bridge_gateway(ZtAgent *agent)
+{
+	return agent->bridge_gateway;
 }
 
 GDBusConnection *zt_agent_connection(ZtAgent *agent)

@@ -19,6 +19,10 @@ void zt_agent_crash_and_restart(ZtAgent *agent);
 
 const char *zt_agent_state_dir(ZtAgent *agent);
 const char *zt_agent_bus_address(ZtAgent *agent);
+/* The agent's NAT bridge (made at the first NAT desktop, removed by zt_agent_stop) and its
+ * address, a /24 of 10.100.0.0/16 to 10.199.255.0/24. */
+const char *zt_agent_bridge(ZtAgent *agent);
+const char *zt_agent_bridge_gateway(ZtAgent *agent);
 GDBusConnection *zt_agent_connection(ZtAgent *agent);
 
 /* Calls an org.zion.Agent1 method as root and returns the reply, asserting it succeeded. */

@@ -145,10 +145,12 @@ static void test_busybox(void)
 	g_clear_error(&error);
 	g_autoptr(ZionImage) bad = zion_image_build_busybox(state, "Bad/Name", NULL, NULL, &error);
 	g_assert_error(error, ZION_ERROR, ZION_ERROR_INVALID);
+	g_assert_null(bad);
 	g_clear_error(&error);
 	g_autoptr(ZionImage) host_named =
 		zion_image_build_busybox(state, "host", NULL, NULL, &error);
 	g_assert_error(error, ZION_ERROR, ZION_ERROR_INVALID);
+	g_assert_null(host_named);
 	g_clear_error(&error);
 
 	g_assert_true(zion_image_delete(state, "other", &error));
@@ -195,6 +197,7 @@ static void test_leftovers(void)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ZionImage) image = zion_image_build_busybox(state, "tiny", NULL, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_nonnull(image);
 	g_autofree char *stale_top = g_path_get_dirname(stale);
 	g_assert_false(g_file_test(stale_top, G_FILE_TEST_EXISTS));
 	g_assert_true(g_file_test(busy, G_FILE_TEST_IS_DIR));

@@ -3,20 +3,18 @@
  * directory for a persona with users, files, environment, schedule, firewall and network (owners
  * stored unshifted, a whiteout for a removal, nft accepting the ruleset); the cache; failing steps
  * that leave nothing; personas and bases that try to lead a write out of the tree; packages through
- * a build-root runner; systemd timers where the base has systemd. Needs root (file owners,
+ * the agent's build container; systemd timers where the base has systemd. Needs root (file owners,
  * whiteouts, the package step's overlay); skipped otherwise.
  */
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sched.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "build-root.h"
 #include "image-store.h"
 #include "layer-build.h"
 #include "zion-error.h"
@@ -515,36 +513,13 @@ static const char fake_apt[] =
 	"*\" purge \"*) for p; do case $p in -*|purge) ;; *) rm /etc/$p.conf ;; esac; done ;;\n"
 	"esac\n";
 
-/* The runner a real agent gets from its container code, here a chroot with the host's /dev and
- * a fresh /proc in a mount namespace of its own (the build root itself is mounted nodev). */
-static gboolean chroot_runner(const char *root, const char *const *argv, int log_fd, gpointer data,
-			      GError **error)
+/* The agent's own build container, counting its runs. */
+static gboolean counting_runner(const char *root, const char *const *argv, int log_fd,
+				gpointer data, GError **error)
 {
 	guint *calls = data;
 	(*calls)++;
-	g_autofree char *dev = g_build_filename(root, "dev", NULL);
-	g_autofree char *proc = g_build_filename(root, "proc", NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    mount("/dev", dev, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-		    mount("proc", proc, "proc", 0, NULL) < 0)
-			_exit(125);
-		if (dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0 || chroot(root) < 0 ||
-		    chdir("/") < 0)
-			_exit(126);
-		execv(argv[0], (char **)argv);
-		_exit(127);
-	}
-	int status;
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s exited with %d", argv[0],
-			    status);
-		return FALSE;
-	}
-	return TRUE;
+	return zion_build_root_run(root, argv, log_fd, NULL, error);
 }
 
 static void test_packages(void)
@@ -575,7 +550,7 @@ static void test_packages(void)
 	assert_nothing_left();
 
 	guint calls = 0;
-	ZionLayerOptions options = { .run_in_build_root = chroot_runner, .run_data = &calls };
+	ZionLayerOptions options = { .run_in_build_root = counting_runner, .run_data = &calls };
 	g_autofree char *layer = NULL;
 	g_assert_true(zion_layer_ensure_full(state, base, persona, hash, &options, &built, &layer,
 					     &error));
@@ -620,6 +595,7 @@ static void test_systemd_schedule(void)
 	g_autofree char *systemd_dir = g_build_filename(base->rootfs, "lib", "systemd", NULL);
 	g_assert_cmpint(g_mkdir_with_parents(systemd_dir, 0755), ==, 0);
 	g_autofree char *systemd = zt_write_file(systemd_dir, "systemd", "");
+	g_assert_true(g_file_test(systemd, G_FILE_TEST_IS_REGULAR));
 	g_autoptr(ZionPersona) persona =
 		load("schema: zion/v1\nname: timed\nbase: sysd\n"
 		     "schedule:\n"
@@ -731,7 +707,7 @@ static void test_debian(void)
 					      "    command: echo 50% > /tmp/x\n");
 	g_autofree char *hash = zion_persona_hash(persona);
 	guint calls = 0;
-	ZionLayerOptions options = { .run_in_build_root = chroot_runner, .run_data = &calls };
+	ZionLayerOptions options = { .run_in_build_root = counting_runner, .run_data = &calls };
 	gboolean built;
 	g_autofree char *layer = NULL;
 	gint64 start = g_get_monotonic_time();
