@@ -14,6 +14,7 @@
 #include "build-root.h"
 #include "cgroups.h"
 #include "container.h"
+#include "desktop-groups.h"
 #include "desktop-mount.h"
 #include "image-store.h"
 #include "layer-build.h"
@@ -328,11 +329,17 @@ gboolean zion_agent_run_in(ZionAgent *agent, ZionDesktopRecord *record, const ch
 	g_ptr_array_add(vars, NULL);
 	g_autofree char *name = container_name(agent, record->name);
 	g_autofree char *path = lxcpath(agent);
+	/* The version that runs, which the store's current one may no longer be. */
+	g_autofree char *version = g_strdup_printf("%u", record->active_version);
 	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
-								 record->version, NULL, NULL);
-	g_autofree char *cwd =
-		g_strdup_printf("/home/%s", persona ? desktop_user(persona) : "user");
-	if (!zion_container_run(path, name, ZION_DESKTOP_UID, ZION_DESKTOP_UID, argv,
+								 version, NULL, NULL);
+	const char *user = persona ? desktop_user(persona) : "user";
+	g_autofree char *cwd = g_strdup_printf("/home/%s", user);
+	g_autofree char *merged = desktop_path(agent, record->name, "merged");
+	g_autoptr(GArray) groups = zion_desktop_user_groups(merged, user, error);
+	if (!groups ||
+	    !zion_container_run(path, name, ZION_DESKTOP_UID, ZION_DESKTOP_UID,
+				(const gid_t *)groups->data, groups->len, argv,
 				(const char *const *)vars->pdata, cwd, -1, -1, -1, pid, error))
 		return FALSE;
 	g_child_watch_add(*pid, reap, NULL);

@@ -469,7 +469,7 @@ static G_NORETURN void relay(const char *lxcpath, const char *name, lxc_attach_o
 }
 
 gboolean zion_container_run(const char *lxcpath, const char *name, uid_t uid, gid_t gid,
-			    const char *const *argv, const char *const *env, const char *cwd,
+			    const gid_t *groups, guint n_groups, const char *const *argv, const char *const *env, const char *cwd,
 			    int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid, GError **error)
 {
 	g_return_val_if_fail(argv && argv[0], FALSE);
@@ -491,6 +491,8 @@ gboolean zion_container_run(const char *lxcpath, const char *name, uid_t uid, gi
 	lxc_attach_options_t options = LXC_ATTACH_OPTIONS_DEFAULT;
 	options.uid = uid;
 	options.gid = gid;
+	options.attach_flags |= LXC_ATTACH_SETGROUPS;
+	options.groups = (lxc_groups_t){ n_groups, (gid_t *)groups };
 	options.initial_cwd = (char *)(cwd ? cwd : "/");
 	/* Only the desktop's environment and what the caller asks for, never the agent's. */
 	options.env_policy = LXC_ATTACH_CLEAR_ENV;

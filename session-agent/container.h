@@ -67,7 +67,8 @@ gboolean zion_container_is_running(const char *lxcpath, const char *name);
 /* The host pid of the container's init, or -1 when it does not run. */
 pid_t zion_container_init_pid(const char *lxcpath, const char *name);
 /*
- * Starts argv inside as uid/gid in cwd (NULL: /), with a clean environment: the config's
+ * Starts argv inside as uid/gid with the supplementary groups (n_groups of them; none is none) in
+ * cwd (NULL: /), with a clean environment: the config's
  * environment, then env (NAME=VALUE, may be NULL). stdin_fd, stdout_fd and stderr_fd are host fds
  * for the command (-1: /dev/null). Returns at once. *pid is a child of the caller, outside the
  * container, that relays to the command: it exits with the command's status (or dies of its
@@ -76,7 +77,7 @@ pid_t zion_container_init_pid(const char *lxcpath, const char *name);
  * when memory runs out (oom_score_adj 500). Refused while the container is frozen.
  */
 gboolean zion_container_run(const char *lxcpath, const char *name, uid_t uid, gid_t gid,
-			    const char *const *argv, const char *const *env, const char *cwd,
+			    const gid_t *groups, guint n_groups, const char *const *argv, const char *const *env, const char *cwd,
 			    int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid, GError **error);
 /*
  * Loads the nftables ruleset file (a host path) into the running container's network namespace:

@@ -200,7 +200,7 @@ static pid_t spawn_in(Desktop *d, uid_t uid, const char *script, const char *con
 	const char *argv[] = { "/bin/sh", "-c", script, NULL };
 	g_autoptr(GError) error = NULL;
 	pid_t pid = -1;
-	g_assert_true(zion_container_run(lxcpath, d->name, uid, uid, argv, env,
+	g_assert_true(zion_container_run(lxcpath, d->name, uid, uid, NULL, 0, argv, env,
 					 uid ? "/home/user" : "/root", -1, out[1], err[1], &pid,
 					 &error));
 	g_assert_no_error(error);
@@ -484,7 +484,7 @@ static void test_freeze(void)
 
 	const char *argv[] = { "/bin/true", NULL };
 	pid_t pid = -1;
-	g_assert_false(zion_container_run(lxcpath, d->name, 0, 0, argv, NULL, NULL, -1, -1, -1,
+	g_assert_false(zion_container_run(lxcpath, d->name, 0, 0, NULL, 0, argv, NULL, NULL, -1, -1, -1,
 					  &pid, &error));
 	g_assert_error(error, ZION_ERROR, ZION_ERROR_BUSY);
 	g_clear_error(&error);

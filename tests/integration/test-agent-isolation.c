@@ -1,0 +1,88 @@
+/* Two desktops of one owner from the agent: each has its persona's users and schedule, sees only
+ * its own processes and files, and the two share ~/Shared alone. */
+#include <string.h>
+#include <unistd.h>
+
+#include "zion-test-agent.h"
+#include "zion-test-desktop.h"
+#include "zion-test.h"
+
+static ZtAgent *agent;
+
+static GVariant *no_options(void)
+{
+	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+}
+
+static void call(const char *method, GVariant *parameters)
+{
+	zt_agent_do(agent, method, parameters, NULL);
+}
+
+static void test_two_desktops(void)
+{
+	call("BuildImage", g_variant_new("(ss@a{sv})", "iso", "busybox", no_options()));
+	call("SavePersona",
+	     g_variant_new("(ss)", "work.yaml",
+			   "schema: zion/v1\nname: work\nbase: iso\n"
+			   "users:\n  - name: wendy\n    uid: 1000\n    groups: [staff]\n"
+			   "schedule:\n  - name: backup\n    calendar: \"*-*-* 02:30\"\n"
+			   "    command: tar cf /tmp/backup.tar /home\n"));
+	call("SavePersona", g_variant_new("(ss)", "play.yaml",
+					  "schema: zion/v1\nname: play\nbase: iso\n"));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "work", "work", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "play", "play", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "work", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "play", no_options()));
+
+	/* The persona's account is the desktop's user, in its groups, with its home. */
+	g_autofree char *who = zt_desktop_run(agent, "work", "id -un; id -Gn; echo $HOME; pwd");
+	g_assert_cmpstr(who, ==, "wendy\nwendy staff\n/home/wendy\n/home/wendy");
+	/* The schedule, as busybox's crond (running as root) reads it. */
+	g_autofree char *cron = zt_desktop_run_as_root(agent, "work", "cat /etc/crontabs/root");
+	g_assert_nonnull(strstr(cron, "30 2 * * * tar cf /tmp/backup.tar /home"));
+	g_autofree char *crond = zt_desktop_run(agent, "work", "pidof crond >/dev/null && echo runs");
+	g_assert_cmpstr(crond, ==, "runs");
+	g_autofree char *no_cron = zt_desktop_run_as_root(agent, "play", "cat /etc/crontabs/root 2>&1; true");
+	g_assert_null(strstr(no_cron, "backup"));
+
+	/* A process and a file of one desktop are not in the other. */
+	const char *argv[] = { "/bin/sh", "-c", "exec sleep 4242", NULL };
+	GVariant *env = g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0);
+	call("RunIn", g_variant_new("(s^as@a{ss})", "work", argv, env));
+	g_autofree char *mine = zt_desktop_run(agent, "work", "sleep 0.2; ps -o args | grep -c '^sleep 4242'");
+	g_assert_cmpstr(mine, ==, "1");
+	g_autofree char *theirs = zt_desktop_run(agent, "play", "ps -o args | grep -c '^sleep 4242'");
+	g_assert_cmpstr(theirs, ==, "0");
+	g_free(zt_desktop_run(agent, "work", "echo private > /tmp/work-only; echo mine > ~/note"));
+	g_autofree char *seen = zt_desktop_run(
+		agent, "play", "cat /tmp/work-only ~/note /home/wendy/note 2>&1 | grep -c 'private\\|mine'");
+	g_assert_cmpstr(seen, ==, "0");
+
+	/* ~/Shared is the one place both see. */
+	g_free(zt_desktop_run(agent, "work", "echo from work > ~/Shared/hand-over"));
+	g_autofree char *shared = zt_desktop_run(agent, "play", "cat ~/Shared/hand-over");
+	g_assert_cmpstr(shared, ==, "from work");
+
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "work", FALSE), NULL);
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "play", FALSE), NULL);
+	call("Destroy", g_variant_new("(s)", "work"));
+	call("Destroy", g_variant_new("(s)", "play"));
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	if (geteuid() != 0) {
+		g_test_skip("the agent runs as root");
+		return 77;
+	}
+	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
+						   "zion-lxc-start", NULL);
+	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
+	agent = zt_agent_start();
+	g_test_add_func("/agent/isolation/two-desktops", test_two_desktops);
+	int status = g_test_run();
+	zt_agent_stop(agent);
+	return status;
+}
