@@ -280,17 +280,26 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 	g_autofree char *layer_dir = g_path_get_dirname(layer);
 	g_free(record->layer);
 	record->layer = g_path_get_basename(layer_dir);
-	for (guint i = 0; persona->autostart[i]; i++) {
+	return TRUE;
+}
+
+/* The persona's autostart apps, once the desktop runs; one that fails is logged, the desktop
+ * runs on. */
+static void autostart(ZionAgent *agent, ZionDesktopRecord *record)
+{
+	g_autofree char *version = g_strdup_printf("%u", record->active_version);
+	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
+								 version, NULL, NULL);
+	for (guint i = 0; persona && persona->autostart[i]; i++) {
 		g_auto(GStrv) argv = NULL;
 		pid_t pid;
 		g_autoptr(GError) local = NULL;
 		if (!g_shell_parse_argv(persona->autostart[i], NULL, &argv, &local) ||
 		    !zion_agent_run_in(agent, record, (const char *const *)argv, NULL, &pid,
 				       &local))
-			g_warning("desktop %s: autostart '%s': %s", record->name,
+			g_message("desktop %s: autostart '%s' failed: %s", record->name,
 				  persona->autostart[i], local->message);
 	}
-	return TRUE;
 }
 
 static void reap(GPid pid, gint status, gpointer data)
@@ -395,6 +404,7 @@ static gboolean on_activate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *inv
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	zion_agent_set_state(agent, record, ZION_DESKTOP_RUNNING, NULL);
+	autostart(agent, record);
 	g_message("desktop %s activated in %.1f ms", name,
 		  (g_get_monotonic_time() - start) / 1000.0);
 	zion_dbus_agent1_complete_activate(skeleton, invocation);

@@ -28,12 +28,23 @@ static void test_two_desktops(void)
 			   "users:\n  - name: wendy\n    uid: 1000\n    groups: [staff]\n"
 			   "schedule:\n  - name: backup\n    calendar: \"*-*-* 02:30\"\n"
 			   "    command: tar cf /tmp/backup.tar /home\n"));
-	call("SavePersona", g_variant_new("(ss)", "play.yaml",
-					  "schema: zion/v1\nname: play\nbase: iso\n"));
+	call("SavePersona",
+	     g_variant_new("(ss)", "play.yaml",
+			   "schema: zion/v1\nname: play\nbase: iso\n"
+			   "autostart:\n  - sh -c 'id -un > ~/Shared/a.tmp; mv ~/Shared/a.tmp ~/Shared/autostarted'\n"));
 	call("CreateDesktop", g_variant_new("(ss@a{sv})", "work", "work", no_options()));
 	call("CreateDesktop", g_variant_new("(ss@a{sv})", "play", "play", no_options()));
 	call("Activate", g_variant_new("(s@a{sv})", "work", no_options()));
 	call("Activate", g_variant_new("(s@a{sv})", "play", no_options()));
+
+	/* Autostart apps run as the desktop's user once it runs. */
+	g_autofree char *autostarted = g_build_filename(zt_agent_state_dir(agent), "shared", "0",
+							"autostarted", NULL);
+	for (int i = 0; i < 500 && !g_file_test(autostarted, G_FILE_TEST_EXISTS); i++)
+		g_usleep(10 * 1000);
+	g_autofree char *autostart_user = NULL;
+	g_assert_true(g_file_get_contents(autostarted, &autostart_user, NULL, NULL));
+	g_assert_cmpstr(autostart_user, ==, "user\n");
 
 	/* The persona's account is the desktop's user, in its groups, with its home. */
 	g_autofree char *who = zt_desktop_run(agent, "work", "id -un; id -Gn; echo $HOME; pwd");
