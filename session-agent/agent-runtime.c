@@ -267,6 +267,10 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 		.n_mounts = n_mounts,
 		.network = network,
 		.limits = limits_of(persona, &record->resources),
+		.devices = (persona->devices.gpu ? ZION_DEVICE_GPU : 0) |
+			   (persona->devices.audio ? ZION_DEVICE_AUDIO : 0) |
+			   (persona->devices.camera ? ZION_DEVICE_CAMERA : 0) |
+			   (persona->devices.usb ? ZION_DEVICE_USB : 0),
 	};
 	/* The firewall is in place before anything but init runs (RunIn, autostart). */
 	g_autofree char *firewall = g_build_filename(layer, "etc", "zion", "firewall.nft", NULL);

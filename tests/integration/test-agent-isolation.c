@@ -25,6 +25,7 @@ static void test_two_desktops(void)
 	call("SavePersona",
 	     g_variant_new("(ss)", "work.yaml",
 			   "schema: zion/v1\nname: work\nbase: iso\n"
+			   "devices:\n  gpu: true\n"
 			   "users:\n  - name: wendy\n    uid: 1000\n    groups: [staff]\n"
 			   "schedule:\n  - name: backup\n    calendar: \"*-*-* 02:30\"\n"
 			   "    command: tar cf /tmp/backup.tar /home\n"));
@@ -56,6 +57,22 @@ static void test_two_desktops(void)
 	g_assert_cmpstr(crond, ==, "runs");
 	g_autofree char *no_cron = zt_desktop_run_as_root(agent, "play", "cat /etc/crontabs/root 2>&1; true");
 	g_assert_null(strstr(no_cron, "backup"));
+
+	/* The GPU only where the persona allows it (the kernel's devices cgroup, on v1). */
+	const char *state = zt_agent_state_dir(agent);
+	g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, state, -1);
+	g_autofree char *work_devices = g_strdup_printf(
+		"/sys/fs/cgroup/devices/lxc.payload.z%.8s-work/devices.list", hash);
+	g_autofree char *play_devices = g_strdup_printf(
+		"/sys/fs/cgroup/devices/lxc.payload.z%.8s-play/devices.list", hash);
+	g_autofree char *work_list = NULL, *play_list = NULL;
+	if (g_file_get_contents(work_devices, &work_list, NULL, NULL) &&
+	    g_file_get_contents(play_devices, &play_list, NULL, NULL)) {
+		g_assert_nonnull(strstr(work_list, "c 226:* rwm"));
+		g_assert_null(strstr(play_list, "c 226:* rwm"));
+	} else {
+		g_test_message("no devices cgroup v1 here: GPU rules not checked");
+	}
 
 	/* A process and a file of one desktop are not in the other. */
 	const char *argv[] = { "/bin/sh", "-c", "exec sleep 4242", NULL };
