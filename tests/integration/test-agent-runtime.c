@@ -426,6 +426,42 @@ static void test_package_step_fails(void)
 	call("Destroy", g_variant_new("(s)", "wish"));
 }
 
+static const char hello_persona[] = "schema: zion/v1\n"
+				    "name: greeter\n"
+				    "base: deb\n"
+				    "packages:\n  install: [hello]\n";
+
+/* A Debian image (zionctl image build on the agent's state), a persona installing hello through
+ * the agent's build container, and hello running in the desktop. Downloads about 110 MB: only with
+ * ZION_TEST_DEBIAN=1. */
+static void test_debian_packages(void)
+{
+	if (g_strcmp0(g_getenv("ZION_TEST_DEBIAN"), "1") != 0) {
+		g_test_skip("set ZION_TEST_DEBIAN=1 to build a Debian image and run apt (downloads)");
+		return;
+	}
+	g_autofree char *zionctl =
+		g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent", "zionctl", NULL);
+	g_autofree char *state_arg = g_strdup_printf("--state-dir=%s", zt_agent_state_dir(agent));
+	const char *build[] = { zionctl, state_arg, "image", "build", "deb", "--debian", NULL };
+	int status = -1;
+	g_autoptr(GError) error = NULL;
+	g_spawn_sync(NULL, (char **)build, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+		     NULL, &status, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_spawn_check_wait_status(status, NULL));
+	call("SavePersona", g_variant_new("(ss)", "greeter.yaml", hello_persona));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "greet", "greeter", no_options()));
+	gint64 start = g_get_monotonic_time();
+	call("Activate", g_variant_new("(s@a{sv})", "greet", no_options()));
+	g_test_message("activation with apt installing hello: %.1f s",
+		       (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC);
+	g_autofree char *hello = run_in("greet", "/usr/bin/hello");
+	g_assert_cmpstr(hello, ==, "Hello, world!");
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "greet", FALSE), NULL);
+	call("Destroy", g_variant_new("(s)", "greet"));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -445,6 +481,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/agent/runtime/firewall-refused", test_firewall_refused);
 	g_test_add_func("/agent/runtime/host-network-refused", test_host_network_refused);
 	g_test_add_func("/agent/runtime/package-step-fails", test_package_step_fails);
+	g_test_add_func("/agent/runtime/debian-packages", test_debian_packages);
 	int status = g_test_run();
 	zt_agent_stop(agent);
 	return status;
