@@ -247,6 +247,12 @@ static const char walled[] = "schema: zion/v1\n"
 			     "  rules:\n"
 			     "    - action: deny\n      direction: out\n      port: 47101\n";
 
+static const char welcoming[] = "schema: zion/v1\n"
+				"name: welcoming\n"
+				"base: tiny\n"
+				"network:\n  mode: nat\n"
+				"firewall:\n  incoming: allow\n";
+
 /* A none desktop has loopback alone; a nat desktop has eth0 on the agent's bridge, reaches the
  * host there, and its persona's firewall holds what it refuses. */
 static void test_network_and_firewall(void)
@@ -300,7 +306,34 @@ static void test_network_and_firewall(void)
 	g_autofree char *address2 = eth0_address("wall2");
 	g_assert_cmpstr(address2, !=, address);
 
-	for (const char *const *d = (const char *const[]){ "lonely", "wall", "wall2", NULL }; *d;
+	/* Desktops on the bridge do not reach each other, even one whose firewall lets all in;
+	 * the host reaches it. nc -l serves one connection: a desktop that got through would leave
+	 * none for the host. */
+	call("SavePersona", g_variant_new("(ss)", "welcoming.yaml", welcoming));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "host1", "welcoming", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "host1", no_options()));
+	g_autofree char *served = eth0_address("host1");
+	const char *serve_argv[] = { "/bin/sh", "-c", "exec nc -l -p 5000", NULL };
+	zt_agent_do(agent, "RunIn",
+		    g_variant_new("(s^as@a{ss})", "host1", serve_argv,
+				  g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0)),
+		    NULL);
+	g_autofree char *listening = run_in(
+		"host1", "for i in $(seq 100); do netstat -ltn | grep -q ':5000 ' && break; "
+			 "sleep 0.05; done; netstat -ltn | grep -c ':5000 '");
+	g_assert_cmpstr(listening, ==, "1");
+	g_autofree char *cross = g_strdup_printf(
+		"if nc -w 2 %s 5000 </dev/null >/dev/null 2>&1; then echo reached; "
+		"else echo isolated; fi",
+		served);
+	g_autofree char *crossed = run_in("wall2", cross);
+	g_assert_cmpstr(crossed, ==, "isolated");
+	g_autoptr(GSocketConnection) to_desktop =
+		g_socket_client_connect_to_host(client, served, 5000, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(to_desktop);
+
+	for (const char *const *d = (const char *const[]){ "lonely", "wall", "wall2", "host1", NULL }; *d;
 	     d++) {
 		zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", *d, FALSE), NULL);
 		call("Destroy", g_variant_new("(s)", *d));
