@@ -46,6 +46,11 @@ gboolean zion_agent_network_prepare(ZionAgent *agent, const char *desktop,
 	return TRUE;
 }
 
+gboolean zion_agent_network_started(ZionAgent *agent, const ZionNetwork *network, GError **error)
+{
+	return network->mode != ZION_NETWORK_NAT || zion_bridge_isolate_ports(agent->bridge, error);
+}
+
 void zion_agent_network_release(ZionAgent *agent, const char *desktop)
 {
 	g_autofree char *dir = leases_dir(agent);

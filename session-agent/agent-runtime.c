@@ -276,6 +276,7 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 	g_autofree char *firewall = g_build_filename(layer, "etc", "zion", "firewall.nft", NULL);
 	if (!make_dir(path, 0711, 0, error) || !zion_container_write_config(&spec, error) ||
 	    !zion_container_start(path, name, error) ||
+	    !zion_agent_network_started(agent, &network, error) ||
 	    !zion_container_load_firewall(path, name, firewall, error))
 		return FALSE;
 	record->active_version = version->number;

@@ -43,6 +43,9 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record);
 gboolean zion_agent_network_prepare(ZionAgent *agent, const char *desktop,
 				    const ZionPersona *persona, ZionNetwork *network,
 				    char **address, char **gateway, GError **error);
+/* Once the desktop's container runs: a NAT desktop's port on the bridge is isolated from the
+ * other desktops'. */
+gboolean zion_agent_network_started(ZionAgent *agent, const ZionNetwork *network, GError **error);
 /* Gives back the desktop's address, if it has one. */
 void zion_agent_network_release(ZionAgent *agent, const char *desktop);
 

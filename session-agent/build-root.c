@@ -192,8 +192,14 @@ gboolean zion_build_root_run(const char *root_dir, const char *const *argv, int 
 		return FALSE;
 	}
 	int status;
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+	pid_t waited;
+	while ((waited = waitpid(child, &status, 0)) < 0 && errno == EINTR)
 		;
+	if (waited < 0) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
+			    "build container: cannot wait for %s: %s", argv[0], g_strerror(errno));
+		return FALSE;
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return TRUE;
 	g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "%s exited with status %d: %s", argv[0],

@@ -134,6 +134,23 @@ static gboolean load_table(const char *bridge, guint32 gateway, guint length, GE
 	return TRUE;
 }
 
+gboolean zion_bridge_isolate_ports(const char *bridge, GError **error)
+{
+	g_autofree char *ports = g_strdup_printf("/sys/class/net/%s/brif", bridge);
+	g_autoptr(GDir) dir = g_dir_open(ports, 0, error);
+	if (!dir)
+		return FALSE;
+	for (const char *port; (port = g_dir_read_name(dir));) {
+		g_autofree char *isolated = g_build_filename(ports, port, "isolated", NULL);
+		if (!g_file_set_contents_full(isolated, "1\n", -1, G_FILE_SET_CONTENTS_NONE, 0644,
+					      error)) {
+			g_prefix_error(error, "bridge %s: cannot isolate port %s: ", bridge, port);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 gboolean zion_bridge_ensure(const char *bridge, const char *address, GError **error)
 {
 	guint32 gateway;

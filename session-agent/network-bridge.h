@@ -24,3 +24,6 @@ char *zion_bridge_format_address(guint32 address);
  * Idempotent: the table is replaced as a whole, the bridge kept.
  */
 gboolean zion_bridge_ensure(const char *bridge, const char *address, GError **error);
+/* Marks every port of the bridge isolated: desktops on it reach the host and the outside through
+ * it, never each other. Called after a desktop's veth joins. */
+gboolean zion_bridge_isolate_ports(const char *bridge, GError **error);

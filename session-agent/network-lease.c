@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,16 @@ static char *held_by(const char *dir, const char *desktop)
 			return g_strdup(entry);
 	}
 	return NULL;
+}
+
+static gboolean in_network(const char *address, guint32 gateway, guint32 first, guint32 broadcast)
+{
+	g_autoptr(GInetAddress) inet = g_inet_address_new_from_string(address);
+	if (!inet || g_inet_address_get_family(inet) != G_SOCKET_FAMILY_IPV4)
+		return FALSE;
+	const guint8 *b = g_inet_address_to_bytes(inet);
+	guint32 value = (guint32)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+	return value > first && value < broadcast && value != gateway;
 }
 
 /* Takes address for desktop unless another holds it. */
@@ -65,9 +76,15 @@ char *zion_lease_take(const char *dir, const char *bridge_address, const char *d
 			    g_strerror(errno));
 		return NULL;
 	}
-	g_autofree char *held = held_by(dir, desktop);
 	guint32 first = gateway & ~((1u << (32 - length)) - 1);
 	guint32 broadcast = first | ((1u << (32 - length)) - 1);
+	g_autofree char *held = held_by(dir, desktop);
+	/* One from another network (the bridge's address changed) is given back. */
+	if (held && !in_network(held, gateway, first, broadcast)) {
+		if (!zion_lease_release(dir, desktop, error))
+			return NULL;
+		g_clear_pointer(&held, g_free);
+	}
 	for (guint32 address = first + 1; !held && address < broadcast; address++) {
 		g_autofree char *text = zion_bridge_format_address(address);
 		if (address == gateway)
