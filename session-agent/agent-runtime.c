@@ -187,30 +187,42 @@ static gboolean make_dir(const char *path, mode_t mode, uid_t uid, GError **erro
 	return TRUE;
 }
 
-static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char *socket,
-			 GError **error)
-{
-	g_autoptr(ZionPersonaVersion) version = NULL;
-	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
-								 record->version, &version, error);
-	if (!persona)
-		return FALSE;
-	/* First, so a network the agent refuses changes nothing. */
+/* An activation under way: what is known before the layer is ready, and the layer. */
+struct activation {
+	ZionAgent *agent;
+	ZionDesktopRecord *record;
+	GDBusMethodInvocation *invocation;
+	char *socket;
+	gint64 start;
+	ZionPersona *persona;
+	ZionPersonaVersion *version;
 	ZionNetwork network;
-	g_autofree char *address = NULL;
-	g_autofree char *gateway = NULL;
-	if (!zion_agent_network_prepare(agent, record->name, persona, &network, &address, &gateway,
-					error))
-		return FALSE;
-	g_autoptr(ZionImage) image = NULL;
-	gboolean built;
-	g_autofree char *layer_home = NULL;
-	const ZionLayerOptions layer_options = { .run_in_build_root = zion_build_root_run };
-	if (!zion_image_lookup(agent->state_dir, persona->base, &image, error) ||
-	    !zion_layer_ensure_full(agent->state_dir, image, persona, version->hash,
-				    &layer_options, &built, &layer_home, error))
-		return FALSE;
-	g_autofree char *layer = g_build_filename(layer_home, "upper", NULL);
+	char *address, *gateway; /* what network points to */
+	ZionImage *image;
+	char *layer_home; /* STATE/layers/ID */
+};
+
+static void activation_free(struct activation *a)
+{
+	g_free(a->socket);
+	g_clear_pointer(&a->persona, zion_persona_free);
+	g_clear_pointer(&a->version, zion_persona_version_free);
+	g_free(a->address);
+	g_free(a->gateway);
+	g_clear_pointer(&a->image, zion_image_free);
+	g_free(a->layer_home);
+	g_free(a);
+}
+
+/* The rest of an activation once the persona's layer exists: mount, config, start. */
+static gboolean activate(struct activation *a, GError **error)
+{
+	ZionAgent *agent = a->agent;
+	ZionDesktopRecord *record = a->record;
+	const ZionPersona *persona = a->persona;
+	const ZionImage *image = a->image;
+	const char *socket = a->socket;
+	g_autofree char *layer = g_build_filename(a->layer_home, "upper", NULL);
 
 	ZionIdMap map;
 	zion_id_map_for_desktop(&map, record->owner, ZION_DESKTOP_UID);
@@ -265,7 +277,7 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 		.environment = environment,
 		.mounts = mounts,
 		.n_mounts = n_mounts,
-		.network = network,
+		.network = a->network,
 		.limits = limits_of(persona, &record->resources),
 		.devices = (persona->devices.gpu ? ZION_DEVICE_GPU : 0) |
 			   (persona->devices.audio ? ZION_DEVICE_AUDIO : 0) |
@@ -276,10 +288,10 @@ static gboolean activate(ZionAgent *agent, ZionDesktopRecord *record, const char
 	g_autofree char *firewall = g_build_filename(layer, "etc", "zion", "firewall.nft", NULL);
 	if (!make_dir(path, 0711, 0, error) || !zion_container_write_config(&spec, error) ||
 	    !zion_container_start(path, name, error) ||
-	    !zion_agent_network_started(agent, &network, error) ||
+	    !zion_agent_network_started(agent, &a->network, error) ||
 	    !zion_container_load_firewall(path, name, firewall, error))
 		return FALSE;
-	record->active_version = version->number;
+	record->active_version = a->version->number;
 	record->activated_at = g_get_real_time() / G_USEC_PER_SEC;
 	record->activations++;
 	g_autofree char *layer_dir = g_path_get_dirname(layer);
@@ -377,6 +389,50 @@ static ZionDesktopRecord *desktop_in(ZionAgent *agent, GDBusMethodInvocation *in
 
 #define IN(state) (1u << ZION_DESKTOP_##state)
 
+/* Ends an activation: error NULL when the desktop runs, else everything is undone. */
+static void activation_done(struct activation *a, GError *error)
+{
+	ZionAgent *agent = a->agent;
+	ZionDesktopRecord *record = a->record;
+	if (error) {
+		g_prefix_error(&error, "desktop %s was not activated: ", record->name);
+		tear_down(agent, record);
+		zion_agent_set_state(agent, record, ZION_DESKTOP_STOPPED, NULL);
+		zion_agent_return_error(a->invocation, error);
+	} else {
+		zion_agent_set_state(agent, record, ZION_DESKTOP_RUNNING, NULL);
+		autostart(agent, record);
+		g_message("desktop %s activated in %.1f ms", record->name,
+			  (g_get_monotonic_time() - a->start) / 1000.0);
+		zion_dbus_agent1_complete_activate(agent->skeleton, a->invocation);
+	}
+	activation_free(a);
+}
+
+/* Runs in a worker thread: the base image and the persona's layer, built if not cached. */
+static void build_layer_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+	struct activation *a = data;
+	GError *error = NULL;
+	gboolean built;
+	const ZionLayerOptions options = { .run_in_build_root = zion_build_root_run };
+	if (zion_image_lookup(a->agent->state_dir, a->persona->base, &a->image, &error) &&
+	    zion_layer_ensure_full(a->agent->state_dir, a->image, a->persona, a->version->hash,
+				   &options, &built, &a->layer_home, &error))
+		g_task_return_boolean(task, TRUE);
+	else
+		g_task_return_error(task, error);
+}
+
+static void on_layer_ready(GObject *source, GAsyncResult *result, gpointer data)
+{
+	struct activation *a = data;
+	GError *error = NULL;
+	if (g_task_propagate_boolean(G_TASK(result), &error))
+		activate(a, &error);
+	activation_done(a, error);
+}
+
 static gboolean on_activate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
 			    const char *name, GVariant *options, ZionAgent *agent)
 {
@@ -400,19 +456,25 @@ static gboolean on_activate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *inv
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	gint64 start = g_get_monotonic_time();
-	if (!activate(agent, record, socket ? socket : default_socket, &error)) {
-		g_prefix_error(&error, "desktop %s was not activated: ", name);
-		tear_down(agent, record);
-		zion_agent_set_state(agent, record, ZION_DESKTOP_STOPPED, NULL);
-		zion_agent_return_error(invocation, error);
+	struct activation *a = g_new0(struct activation, 1);
+	*a = (struct activation){ .agent = agent,
+				  .record = record,
+				  .invocation = invocation,
+				  .socket = g_strdup(socket ? socket : default_socket),
+				  .start = g_get_monotonic_time() };
+	a->persona = zion_persona_store_load(agent->personas, record->persona, record->version,
+					     &a->version, &error);
+	/* First, so a network the agent refuses changes nothing. */
+	if (!a->persona || !zion_agent_network_prepare(agent, record->name, a->persona,
+						       &a->network, &a->address, &a->gateway,
+						       &error)) {
+		activation_done(a, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	zion_agent_set_state(agent, record, ZION_DESKTOP_RUNNING, NULL);
-	autostart(agent, record);
-	g_message("desktop %s activated in %.1f ms", name,
-		  (g_get_monotonic_time() - start) / 1000.0);
-	zion_dbus_agent1_complete_activate(skeleton, invocation);
+	/* A layer may take minutes to build (packages): the agent answers others meanwhile. */
+	g_autoptr(GTask) task = g_task_new(NULL, NULL, on_layer_ready, a);
+	g_task_set_task_data(task, a, NULL);
+	g_task_run_in_thread(task, build_layer_in_thread);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
