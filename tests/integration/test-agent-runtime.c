@@ -10,6 +10,7 @@
 
 #include "zion-error.h"
 #include "zion-test-agent.h"
+#include "zion-test-desktop.h"
 #include "zion-test.h"
 
 static ZtAgent *agent;
@@ -38,24 +39,6 @@ static char *shared_file(const char *name)
 	return g_build_filename(zt_agent_state_dir(agent), "shared", "0", name, NULL);
 }
 
-/* Runs a shell command inside as the desktop's user; it writes its answer to ~/Shared/out. */
-static char *run_in(const char *desktop, const char *script)
-{
-	g_autofree char *out = shared_file("out");
-	g_unlink(out);
-	g_autofree char *full = g_strdup_printf(
-		"(%s) > ~/Shared/out.tmp 2>&1; mv ~/Shared/out.tmp ~/Shared/out", script);
-	const char *argv[] = { "/bin/sh", "-c", full, NULL };
-	GVariant *env = g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0);
-	zt_agent_do(agent, "RunIn", g_variant_new("(s^as@a{ss})", desktop, argv, env),
-		    G_VARIANT_TYPE("(u)"));
-	for (int i = 0; i < 1000 && !g_file_test(out, G_FILE_TEST_EXISTS); i++)
-		g_usleep(10 * 1000);
-	char *text = NULL;
-	g_assert_true(g_file_get_contents(out, &text, NULL, NULL));
-	return g_strchomp(text);
-}
-
 static guint64 usage(const char *desktop, const char *key)
 {
 	g_autoptr(GVariant) reply = zt_agent_call(agent, "Usage", g_variant_new("(s)", desktop),
@@ -82,12 +65,12 @@ static void test_activate_see_hibernate_deactivate(void)
 	call("Activate", g_variant_new("(s@a{sv})", "one", no_options()));
 
 	/* What the persona says, as the desktop's user sees it. */
-	g_autofree char *seen = run_in("one", "id -u; hostname; cat /etc/motd; "
+	g_autofree char *seen = zt_desktop_run(agent, "one", "id -u; hostname; cat /etc/motd; "
 					      ". /etc/profile.d/zion-persona.sh; echo $GREETING");
 	g_assert_cmpstr(seen, ==, "1000\ntiny-desk\npersona file\nhello from tiny");
 	/* The desktop's user cannot change the system, and the base stays as it was. */
 	g_autofree char *user_try =
-		run_in("one", "echo changed > /etc/passwd 2>&1 || echo refused");
+		zt_desktop_run(agent, "one", "echo changed > /etc/passwd 2>&1 || echo refused");
 	g_assert_cmpstr(user_try, ==,
 			"/bin/sh: can't create /etc/passwd: Permission denied\nrefused");
 	g_autofree char *base_passwd = g_build_filename(zt_agent_state_dir(agent), "images", "tiny",
@@ -96,7 +79,7 @@ static void test_activate_see_hibernate_deactivate(void)
 	g_assert_true(g_file_get_contents(base_passwd, &passwd, NULL, NULL));
 	g_assert_nonnull(strstr(passwd, "user:x:1000"));
 	/* The desktop sees only its own processes. */
-	g_autofree char *procs = run_in("one", "ls /proc | grep -c '^[0-9]'");
+	g_autofree char *procs = zt_desktop_run(agent, "one", "ls /proc | grep -c '^[0-9]'");
 	g_assert_cmpint(atoi(procs), <, 10);
 
 	/* A busy loop uses CPU until the desktop is frozen. */
@@ -118,7 +101,7 @@ static void test_activate_see_hibernate_deactivate(void)
 	g_assert_cmpuint(usage("one", "cpu-ns"), >, frozen_at + 50 * 1000 * 1000);
 
 	/* A session's changes go with it. */
-	g_autofree char *wrote = run_in("one", "echo session > /tmp/mark; echo ok");
+	g_autofree char *wrote = zt_desktop_run(agent, "one", "echo session > /tmp/mark; echo ok");
 	g_assert_cmpstr(wrote, ==, "ok");
 	g_autofree char *merged =
 		g_build_filename(zt_agent_state_dir(agent), "desktops", "one", "merged", NULL);
@@ -127,7 +110,7 @@ static void test_activate_see_hibernate_deactivate(void)
 		    G_VARIANT_TYPE("(u)"));
 	g_assert_false(mounted(merged));
 	call("Activate", g_variant_new("(s@a{sv})", "one", no_options()));
-	g_autofree char *gone = run_in("one", "cat /tmp/mark 2>/dev/null || echo gone");
+	g_autofree char *gone = zt_desktop_run(agent, "one", "cat /tmp/mark 2>/dev/null || echo gone");
 	g_assert_cmpstr(gone, ==, "gone");
 	g_assert_cmpuint(usage("one", "uptime-s"), <, 60);
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "one", FALSE), NULL);
@@ -161,7 +144,7 @@ static void test_live_limits(void)
 	call("SetResources", g_variant_new("(sa{sv})", "hog", &limits));
 	call("Activate", g_variant_new("(s@a{sv})", "hog", no_options()));
 	/* What RunIn starts goes before the desktop's init when memory runs out. */
-	g_autofree char *adj = run_in("hog", "cat /proc/self/oom_score_adj");
+	g_autofree char *adj = zt_desktop_run(agent, "hog", "cat /proc/self/oom_score_adj");
 	g_assert_cmpstr(adj, ==, "500");
 	/* The hog reports only if it gets its 48 MB. No shell waits on it to report its death: the
 	 * kernel may kill a second process of the desktop while the first still exits. */
@@ -180,7 +163,7 @@ static void test_live_limits(void)
 	g_assert_cmpuint(oom_kills("hog"), >, kills);
 	g_usleep(200 * 1000);
 	g_assert_false(g_file_test(result, G_FILE_TEST_EXISTS));
-	g_autofree char *alive = run_in("hog", "echo alive");
+	g_autofree char *alive = zt_desktop_run(agent, "hog", "echo alive");
 	g_assert_cmpstr(alive, ==, "alive");
 
 	g_variant_builder_init(&limits, G_VARIANT_TYPE("a{sv}"));
@@ -206,7 +189,7 @@ static void test_agent_killed(void)
 	call("CreateDesktop", g_variant_new("(ss@a{sv})", "kept", "tiny", no_options()));
 	call("Activate", g_variant_new("(s@a{sv})", "kept", no_options()));
 	zt_agent_crash_and_restart(agent);
-	g_autofree char *alive = run_in("kept", "echo alive");
+	g_autofree char *alive = zt_desktop_run(agent, "kept", "echo alive");
 	g_assert_cmpstr(alive, ==, "alive");
 
 	/* A record that says "starting" is what a kill during Activate leaves. */
@@ -232,7 +215,7 @@ static void test_agent_killed(void)
 /* The desktop's network interfaces, by name, one a line. */
 static char *interfaces(const char *desktop)
 {
-	return run_in(desktop, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
+	return zt_desktop_run(agent, desktop, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
 }
 
 /* Accepts and at once closes every connection, until cancelled. */
@@ -271,7 +254,7 @@ static char *lease_holder(const char *address)
 /* The desktop's IPv4 address on eth0, without its prefix. */
 static char *eth0_address(const char *desktop)
 {
-	return run_in(desktop, "ip -4 -o addr show dev eth0 | sed 's/.* inet \\([0-9.]*\\)\\/.*/\\1/'");
+	return zt_desktop_run(agent, desktop, "ip -4 -o addr show dev eth0 | sed 's/.* inet \\([0-9.]*\\)\\/.*/\\1/'");
 }
 
 #define BLOCKED_PORT 47101
@@ -324,7 +307,7 @@ static void test_network_and_firewall(void)
 		"if nc -w 2 %s $port </dev/null >/dev/null 2>&1; then echo $port open; "
 		"else echo $port closed; fi; done",
 		BLOCKED_PORT, OPEN_PORT, gateway);
-	g_autofree char *reached = run_in("wall", probe);
+	g_autofree char *reached = zt_desktop_run(agent, "wall", probe);
 	g_autofree char *expected =
 		g_strdup_printf("%d closed\n%d open", BLOCKED_PORT, OPEN_PORT);
 	g_assert_cmpstr(reached, ==, expected);
@@ -357,7 +340,7 @@ static void test_network_and_firewall(void)
 		    g_variant_new("(s^as@a{ss})", "host1", serve_argv,
 				  g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0)),
 		    NULL);
-	g_autofree char *listening = run_in(
+	g_autofree char *listening = zt_desktop_run(agent, 
 		"host1", "for i in $(seq 100); do netstat -ltn | grep -q ':5000 ' && break; "
 			 "sleep 0.05; done; netstat -ltn | grep -c ':5000 '");
 	g_assert_cmpstr(listening, ==, "1");
@@ -365,7 +348,7 @@ static void test_network_and_firewall(void)
 		"if nc -w 2 %s 5000 </dev/null >/dev/null 2>&1; then echo reached; "
 		"else echo isolated; fi",
 		served);
-	g_autofree char *crossed = run_in("wall2", cross);
+	g_autofree char *crossed = zt_desktop_run(agent, "wall2", cross);
 	g_assert_cmpstr(crossed, ==, "isolated");
 	g_autoptr(GSocketConnection) to_desktop =
 		g_socket_client_connect_to_host(client, served, 5000, NULL, &error);
@@ -547,7 +530,7 @@ static void test_debian_packages(void)
 	call("Activate", g_variant_new("(s@a{sv})", "greet", no_options()));
 	g_test_message("activation with apt installing hello: %.1f s",
 		       (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC);
-	g_autofree char *hello = run_in("greet", "/usr/bin/hello");
+	g_autofree char *hello = zt_desktop_run(agent, "greet", "/usr/bin/hello");
 	g_assert_cmpstr(hello, ==, "Hello, world!");
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "greet", FALSE), NULL);
 	call("Destroy", g_variant_new("(s)", "greet"));
