@@ -409,6 +409,26 @@ static void activation_done(struct activation *a, GError *error)
 	activation_free(a);
 }
 
+/*
+ * OverlayFS refuses a lower layer that lies inside another (it would see itself): the persona's
+ * layer, kept in the state directory, cannot lie inside the base it goes over. So the base
+ * "host", the host's root, needs the state directory on another file system.
+ */
+static gboolean check_layers_apart(const char *state_dir, const ZionImage *image, GError **error)
+{
+	struct stat state, base;
+	if (stat(state_dir, &state) < 0 || stat(image->rootfs, &base) < 0 ||
+	    state.st_dev != base.st_dev || strcmp(image->kind, "host") != 0)
+		return TRUE;
+	g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+		    "the base 'host' needs the state directory %s on a file system of its own: it "
+		    "is on the host's root file system, and OverlayFS refuses a persona layer that "
+		    "lies inside the base it goes over (mount a partition or a loop-mounted ext4 "
+		    "image there)",
+		    state_dir);
+	return FALSE;
+}
+
 /* Runs in a worker thread: the base image and the persona's layer, built if not cached. */
 static void build_layer_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
 {
@@ -418,7 +438,8 @@ static void build_layer_in_thread(GTask *task, gpointer source, gpointer data, G
 	const ZionLayerOptions options = { .run_in_build_root = zion_build_root_run };
 	if (zion_image_lookup(a->agent->state_dir, a->persona->base, &a->image, &error) &&
 	    zion_layer_ensure_full(a->agent->state_dir, a->image, a->persona, a->version->hash,
-				   &options, &built, &a->layer_home, &error))
+				   &options, &built, &a->layer_home, &error) &&
+	    check_layers_apart(a->agent->state_dir, a->image, &error))
 		g_task_return_boolean(task, TRUE);
 	else
 		g_task_return_error(task, error);

@@ -1,6 +1,7 @@
 /* Two desktops of one owner from the agent: each has its persona's users and schedule, sees only
  * its own processes and files, and the two share ~/Shared alone. */
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "zion-test-agent.h"
@@ -98,6 +99,31 @@ static void test_two_desktops(void)
 	call("Destroy", g_variant_new("(s)", "play"));
 }
 
+/* The base "host" works only with the state directory on a file system of its own; else the
+ * activation says so (the test's state is wherever the temporary directory is). */
+static void test_host_base_needs_its_own_file_system(void)
+{
+	call("SavePersona", g_variant_new("(ss)", "onhost.yaml", "schema: zion/v1\nname: onhost\n"));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "onhost", "onhost", no_options()));
+	struct stat state, root;
+	g_assert_cmpint(stat(zt_agent_state_dir(agent), &state), ==, 0);
+	g_assert_cmpint(stat("/", &root), ==, 0);
+	if (state.st_dev != root.st_dev) {
+		call("Activate", g_variant_new("(s@a{sv})", "onhost", no_options()));
+		g_autofree char *user = zt_desktop_run(agent, "onhost", "id -un; ls /root | wc -l");
+		g_assert_cmpstr(user, ==, "user\n0");
+		zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "onhost", FALSE), NULL);
+	} else {
+		g_autoptr(GError) error = zt_agent_call_error(
+			agent, "Activate", g_variant_new("(s@a{sv})", "onhost", no_options()));
+		g_assert_nonnull(strstr(error->message, "the base 'host' needs the state directory"));
+		g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+		g_autofree char *printed = g_variant_print(list, FALSE);
+		g_assert_nonnull(strstr(printed, "('onhost', 'onhost', 0, 'stopped', 0)"));
+	}
+	call("Destroy", g_variant_new("(s)", "onhost"));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -110,6 +136,8 @@ int main(int argc, char **argv)
 	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	agent = zt_agent_start();
 	g_test_add_func("/agent/isolation/two-desktops", test_two_desktops);
+	g_test_add_func("/agent/isolation/host-base-needs-its-own-file-system",
+			test_host_base_needs_its_own_file_system);
 	int status = g_test_run();
 	zt_agent_stop(agent);
 	return status;
