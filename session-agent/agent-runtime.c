@@ -14,7 +14,7 @@
 #include "build-root.h"
 #include "cgroups.h"
 #include "container.h"
-#include "desktop-groups.h"
+#include "desktop-accounts.h"
 #include "desktop-mount.h"
 #include "image-store.h"
 #include "layer-build.h"
@@ -23,7 +23,8 @@
 #include "zion-error.h"
 
 #define STOP_TIMEOUT_MS 2000
-#define SOCKET_INSIDE "/run/zion/wayland-0"
+/* Not under /run, which an init such as systemd mounts over. */
+#define SOCKET_INSIDE "/zion/wayland-0"
 
 /* Container names are global on the machine (its cgroups are): the state directory is part of
  * them, so two agents (tests) never collide. */
@@ -61,17 +62,6 @@ static ZionLimits limits_of(const ZionPersona *persona, const ZionDesktopResourc
 	if (res->cpu_weight >= 0)
 		limits.cpu_weight = res->cpu_weight;
 	return limits;
-}
-
-/* The name of uid 1000 inside: the persona's user with that uid, else the base's "user". */
-static const char *desktop_user(const ZionPersona *persona)
-{
-	for (guint i = 0; i < persona->users->len; i++) {
-		const ZionPersonaUser *user = g_ptr_array_index(persona->users, i);
-		if (user->uid == ZION_DESKTOP_UID)
-			return user->name;
-	}
-	return "user";
 }
 
 /* Stops the container and unmounts the root, whatever part of them exists. */
@@ -126,8 +116,9 @@ static guint save_session(ZionAgent *agent, const ZionDesktopRecord *record, GEr
 		return 0;
 	/* What is not the desktop's own: kernel file systems, run-time state, and the mount
 	 * points of the private home (kept apart anyway) and of the compositor's socket. */
-	g_autofree char *home = g_strdup_printf("home/%s", desktop_user(persona));
-	const char *excluded[] = { "dev", "proc", "sys", "run", "tmp", "var/tmp", home, NULL };
+	const char *home = record->home ? record->home + 1 : "home/user";
+	const char *excluded[] = { "dev", "proc", "sys", "run", "tmp", "var/tmp", "zion", home,
+				   NULL };
 	g_autofree char *upper = desktop_path(agent, record->name, "session/upper");
 	g_autofree char *captures = zion_session_captures_dir(agent->state_dir, record->persona);
 	g_autofree char *id = NULL;
@@ -238,24 +229,30 @@ static gboolean activate(struct activation *a, GError **error)
 	    !make_dir(home, 0700, user_host, error) || !make_dir(shared, 0700, user_host, error))
 		return FALSE;
 	const char *lowers[] = { layer, image->rootfs, NULL };
-	if (!zion_desktop_mount(merged, lowers, session, &map, error))
+	gboolean has_socket = socket && g_file_test(socket, G_FILE_TEST_EXISTS);
+	if ((has_socket && !zion_desktop_mount_point(session, SOCKET_INSIDE, error)) ||
+	    !zion_desktop_mount(merged, lowers, session, &map, error))
 		return FALSE;
 
-	const char *user = desktop_user(persona);
-	g_autofree char *home_inside = g_strdup_printf("/home/%s", user);
-	g_autofree char *shared_inside = g_strdup_printf("/home/%s/Shared", user);
-	ZionBindMount mounts[3] = {
-		{ .host = home, .inside = home_inside },
+	/* The desktop's user is uid 1000 of its own passwd (the persona's, or the base's). */
+	g_clear_pointer(&record->user, g_free);
+	g_clear_pointer(&record->home, g_free);
+	if (!zion_desktop_account(merged, ZION_DESKTOP_UID, &record->user, &record->home, error))
+		return FALSE;
+	const char *user = record->user;
+	g_autofree char *shared_inside = g_build_filename(record->home, "Shared", NULL);
+	ZionBindMount mounts[2] = {
+		{ .host = home, .inside = record->home },
 		{ .host = shared, .inside = shared_inside },
 	};
 	guint n_mounts = 2;
-	if (socket && g_file_test(socket, G_FILE_TEST_EXISTS))
-		mounts[n_mounts++] = (ZionBindMount){ .host = socket, .inside = SOCKET_INSIDE,
-						      .is_file = TRUE };
-	else
+	if (has_socket) {
+		if (!zion_desktop_bind_file(merged, socket, SOCKET_INSIDE, error))
+			return FALSE;
+	} else
 		g_message("desktop %s: no compositor socket at %s; its apps cannot show windows",
 			  record->name, socket ? socket : "(none)");
-	g_autofree char *home_env = g_strdup_printf("HOME=/home/%s", user);
+	g_autofree char *home_env = g_strdup_printf("HOME=%s", record->home);
 	g_autofree char *user_env = g_strdup_printf("USER=%s", user);
 	g_autofree char *desktop_env = g_strdup_printf("ZION_DESKTOP=%s", record->name);
 	const char *environment[] = { "WAYLAND_DISPLAY=" SOCKET_INSIDE,
@@ -355,18 +352,14 @@ gboolean zion_agent_run_in(ZionAgent *agent, ZionDesktopRecord *record, const ch
 	g_ptr_array_add(vars, NULL);
 	g_autofree char *name = container_name(agent, record->name);
 	g_autofree char *path = lxcpath(agent);
-	/* The version that runs, which the store's current one may no longer be. */
-	g_autofree char *version = g_strdup_printf("%u", record->active_version);
-	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
-								 version, NULL, NULL);
-	const char *user = persona ? desktop_user(persona) : "user";
-	g_autofree char *cwd = g_strdup_printf("/home/%s", user);
+	const char *user = record->user ? record->user : "user";
 	g_autofree char *merged = desktop_path(agent, record->name, "merged");
 	g_autoptr(GArray) groups = zion_desktop_user_groups(merged, user, error);
 	if (!groups ||
 	    !zion_container_run(path, name, ZION_DESKTOP_UID, ZION_DESKTOP_UID,
 				(const gid_t *)groups->data, groups->len, argv,
-				(const char *const *)vars->pdata, cwd, -1, -1, -1, pid, error))
+				(const char *const *)vars->pdata, record->home, -1, -1, -1, pid,
+				error))
 		return FALSE;
 	g_child_watch_add(*pid, reap, NULL);
 	g_message("desktop %s: started %s as pid %d", record->name, argv[0], (int)*pid);

@@ -190,8 +190,69 @@ gboolean zion_desktop_is_mounted(const char *merged)
 	       here.stx_dev_minor != parent.stx_dev_minor;
 }
 
+gboolean zion_desktop_mount_point(const char *rw, const char *inside, GError **error)
+{
+	/* In the session's upper, on disk as root inside owns it: the agent never writes through
+	 * the desktop's root, and OverlayFS must not have its upper changed while mounted. */
+	g_autofree char *in_upper = g_build_filename(rw, "upper", inside, NULL);
+	g_autofree char *parent = g_path_get_dirname(in_upper);
+	if (g_mkdir_with_parents(parent, 0755) < 0 ||
+	    (!g_file_test(in_upper, G_FILE_TEST_EXISTS) &&
+	     !g_file_set_contents(in_upper, "", 0, NULL))) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot make %s: %s", in_upper,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean zion_desktop_bind_file(const char *merged, const char *host, const char *inside,
+				GError **error)
+{
+	g_autofree char *target = g_build_filename(merged, inside, NULL);
+	/* Mounted by the agent (root): a desktop's own mapped root may not even reach host, such
+	 * as a socket in the owner's 0700 runtime directory. */
+	if (mount(host, target, NULL, MS_BIND, NULL) < 0) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot mount %s on %s: %s", host,
+			    target, g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Mount points strictly below merged, deepest first (from /proc/self/mountinfo). */
+static GPtrArray *mounts_below(const char *merged)
+{
+	GPtrArray *below = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *text = NULL;
+	if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
+		return below;
+	g_autofree char *prefix = g_strconcat(merged, "/", NULL);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		/* id parent major:minor root mount-point ... (spaces in paths as \040) */
+		g_auto(GStrv) fields = g_strsplit(lines[i], " ", 6);
+		if (g_strv_length(fields) < 5)
+			continue;
+		g_autofree char *point = g_strcompress(fields[4]);
+		/* Later in the list is mounted later (deeper, or on top): first in ours. */
+		if (g_str_has_prefix(point, prefix))
+			g_ptr_array_insert(below, 0, g_steal_pointer(&point));
+	}
+	return below;
+}
+
 gboolean zion_desktop_umount(const char *merged, GError **error)
 {
+	g_autoptr(GPtrArray) below = mounts_below(merged);
+	for (guint i = 0; i < below->len; i++) {
+		const char *point = g_ptr_array_index(below, i);
+		if (umount2(point, UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT) {
+			g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot unmount %s: %s",
+				    point, g_strerror(errno));
+			return FALSE;
+		}
+	}
 	/* A mount stacked twice (an interrupted earlier activation) comes off too. */
 	for (guint i = 0; i < 16; i++) {
 		if (umount2(merged, UMOUNT_NOFOLLOW) < 0) {

@@ -19,7 +19,17 @@
  */
 gboolean zion_desktop_mount(const char *merged, const char *const *lowers, const char *rw,
 			    const ZionIdMap *map, GError **error);
-/* Unmounts merged; nothing mounted there (or no merged at all) is success, so crash recovery can
+/* Makes an empty file at inside (an absolute path) in the session directory rw, as a mount point
+ * for zion_desktop_bind_file; before zion_desktop_mount. */
+gboolean zion_desktop_mount_point(const char *rw, const char *inside, GError **error);
+/*
+ * Binds the host file host onto inside in the mounted desktop root at merged, before its
+ * container starts (from the agent: the desktop's mapped root may not reach host, such as a
+ * socket in its owner's 0700 runtime directory). zion_desktop_umount takes it off.
+ */
+gboolean zion_desktop_bind_file(const char *merged, const char *host, const char *inside,
+				GError **error);
+/* Unmounts merged, and whatever is mounted below it first; nothing mounted there (or no merged at all) is success, so crash recovery can
  * always call it. */
 gboolean zion_desktop_umount(const char *merged, GError **error);
 /* Whether merged is a mount point now. */

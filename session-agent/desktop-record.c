@@ -21,6 +21,8 @@ void zion_desktop_record_free(ZionDesktopRecord *record)
 	g_free(record->persona);
 	g_free(record->version);
 	g_free(record->layer);
+	g_free(record->user);
+	g_free(record->home);
 	g_free(record);
 }
 
@@ -78,6 +80,8 @@ ZionDesktopRecord *zion_desktop_record_load(const char *state_dir, const char *n
 	record->persona = g_key_file_get_string(file, GROUP, "persona", NULL);
 	record->version = g_key_file_get_string(file, GROUP, "version", NULL);
 	record->layer = g_key_file_get_string(file, GROUP, "layer", NULL);
+	record->user = g_key_file_get_string(file, GROUP, "user", NULL);
+	record->home = g_key_file_get_string(file, GROUP, "home", NULL);
 	if (!record->persona || !zion_persona_name_is_valid(record->persona)) {
 		corrupt(error, path, "persona");
 		return NULL;
@@ -135,6 +139,10 @@ static gboolean save(const char *state_dir, const ZionDesktopRecord *record,
 		g_key_file_set_integer(file, GROUP, "active-version", record->active_version);
 	if (record->layer)
 		g_key_file_set_string(file, GROUP, "layer", record->layer);
+	if (record->user)
+		g_key_file_set_string(file, GROUP, "user", record->user);
+	if (record->home)
+		g_key_file_set_string(file, GROUP, "home", record->home);
 	if (record->activated_at)
 		g_key_file_set_int64(file, GROUP, "activated-at", record->activated_at);
 	g_key_file_set_integer(file, GROUP, "activations", record->activations);

@@ -38,6 +38,9 @@ typedef struct {
 	char *layer;
 	gint64 activated_at;
 	guint activations;
+	/* The desktop's user (uid 1000 inside) and home, as its /etc/passwd said at activation. */
+	char *user;
+	char *home;
 	/* Stopping with save: the session becomes a persona version (recovery finishes it). */
 	gboolean saving;
 	ZionDesktopResources resources;

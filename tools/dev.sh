@@ -4,7 +4,8 @@
 #   tools/dev.sh build   configure and build into build/
 #   tools/dev.sh test    deps, build, every meson test suite, unit and e2e under ASan/UBSan, the fuzzers
 #   tools/dev.sh bench   deps, build, the benchmarks (meson test --benchmark): switching and idle, beside sway
-#   tools/dev.sh demo    deps, build, and the main job: the example personas validated, stored, versioned
+#   tools/dev.sh demo    deps, build, and the main job: the example personas validated, stored, versioned,
+#                        then made desktops shown by the compositor (tools/demo-session.sh)
 #   tools/dev.sh format  check the C sources against .clang-format (format --fix rewrites them)
 set -eu
 cd "$(dirname "$0")/.."
@@ -102,6 +103,8 @@ demo() {
   log "demo: a mistake is named with its file, line, column and field"
   printf 'schema: zion/v1\nname: typo\nresources:\n  memroy: 4G\n' > "$state/typo.yaml"
   $zionctl persona validate "$state/typo.yaml" || true
+  log "demo: personas become desktops (LXC containers) shown by the compositor"
+  sh tools/demo-session.sh build
 }
 
 format() {
