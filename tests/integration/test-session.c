@@ -1,5 +1,6 @@
 /* The compositor following the agent: desktops the agent makes appear in the compositor with
- * their persona's colour and go away when destroyed; the config's desktops stay. */
+ * their persona's colour and go away when destroyed; the config's desktops stay; clients started
+ * in the desktops' containers show on their own desktop only. */
 #include <string.h>
 #include <unistd.h>
 
@@ -79,6 +80,93 @@ static void test_desktops_appear_and_go(void)
 	zt_agent_stop(agent);
 }
 
+/* Where weston-simple-shm's frame is, centred on the 1280x720 output: a point of its title bar
+ * (in the desktop's colour) and one of the white margin it draws round its picture (clear of the
+ * desktop's name shown after a switch). */
+#define TITLE_X 650
+#define TITLE_Y 226
+#define CLIENT_X 525
+#define CLIENT_Y 256
+
+static GVariant *no_options(void)
+{
+	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+}
+
+/*
+ * The whole path: two personas over the host's root become two desktops of the agent, each with
+ * a Wayland client started inside its container through RunIn; Super+1 and Super+2 show each
+ * desktop's own window only; a hibernated desktop is dimmed and marked, and undimmed on resume.
+ */
+static void test_clients_in_containers(void)
+{
+	ZtAgent *agent = zt_agent_start_on_own_fs();
+	g_setenv("ZION_AGENT_BUS", zt_agent_bus_address(agent), TRUE);
+	zt_agent_do(agent, "SavePersona",
+		    g_variant_new("(ss)", "work.yaml",
+				  "schema: zion/v1\nname: work\nappearance:\n  color: \"#3584e4\"\n"),
+		    NULL);
+	zt_agent_do(agent, "SavePersona",
+		    g_variant_new("(ss)", "play.yaml",
+				  "schema: zion/v1\nname: play\nappearance:\n  color: \"#e01b24\"\n"),
+		    NULL);
+	ZtBus *bus = zt_bus_start();
+	ZtCompositor *compositor = zt_compositor_start("[desktop work]\ncolor=#3584e4\n"
+						       "[desktop play]\ncolor=#e01b24\n");
+	zt_bus_wait_name(bus, COMPOSITOR);
+	const char *spawn[] = { "weston-simple-shm", NULL };
+	const char *names[] = { "work", "play" };
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		zt_agent_do(agent, "CreateDesktop",
+			    g_variant_new("(ss@a{sv})", names[i], names[i], no_options()), NULL);
+		g_autofree char *socket = zt_compositor_desktop_socket(compositor, names[i]);
+		GVariantBuilder options;
+		g_variant_builder_init(&options, G_VARIANT_TYPE("a{sv}"));
+		g_variant_builder_add(&options, "{sv}", "wayland-socket",
+				      g_variant_new_string(socket));
+		zt_agent_do(agent, "Activate", g_variant_new("(sa{sv})", names[i], &options),
+			    NULL);
+		zt_agent_do(agent, "RunIn",
+			    g_variant_new("(s^as@a{ss})", names[i], spawn,
+					  g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0)),
+			    NULL);
+	}
+
+	zt_compositor_type(compositor, (const char *[]){ "-M", "logo", "1", "-m", "logo", NULL });
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, TITLE_X, TITLE_Y, 0x3584e4, "work"),
+			==, 0x3584e4);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CLIENT_X, CLIENT_Y, "work"), ==, 0xffffff);
+	zt_compositor_type(compositor, (const char *[]){ "-M", "logo", "2", "-m", "logo", NULL });
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, TITLE_X, TITLE_Y, 0xe01b24, "play"),
+			==, 0xe01b24);
+	g_assert_cmphex(zt_compositor_pixel(compositor, CLIENT_X, CLIENT_Y, "play"), ==, 0xffffff);
+
+	/* Hibernated: the window stays, dimmed, under the desktop's mark. */
+	zt_agent_do(agent, "Hibernate", g_variant_new("(s)", "play"), NULL);
+	for (int i = 0; i < 300; i++) {
+		if (zt_compositor_pixel(compositor, TITLE_X, TITLE_Y, "play-hibernated") !=
+		    0xe01b24)
+			break;
+		g_usleep(10 * 1000);
+	}
+	uint32_t dimmed = zt_compositor_pixel(compositor, TITLE_X, TITLE_Y, "play-hibernated");
+	g_assert_cmphex(dimmed, !=, 0xe01b24);
+	g_assert_cmpuint(dimmed >> 16, <, 0xe0);
+	zt_agent_do(agent, "Resume", g_variant_new("(s)", "play"), NULL);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, TITLE_X, TITLE_Y, 0xe01b24, "play"),
+			==, 0xe01b24);
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", names[i], FALSE), NULL);
+		zt_agent_do(agent, "Destroy", g_variant_new("(s)", names[i]), NULL);
+	}
+	g_assert_true(zt_compositor_alive(compositor));
+	zt_compositor_stop(compositor);
+	zt_bus_stop(bus);
+	g_unsetenv("ZION_AGENT_BUS");
+	zt_agent_stop(agent);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -86,6 +174,10 @@ int main(int argc, char **argv)
 		g_test_skip("the agent runs as root");
 		return 77;
 	}
+	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
+						   "zion-lxc-start", NULL);
+	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	g_test_add_func("/session/desktops-appear-and-go", test_desktops_appear_and_go);
+	g_test_add_func("/session/clients-in-containers", test_clients_in_containers);
 	return g_test_run();
 }

@@ -3,6 +3,7 @@
 
 #include <grp.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +23,7 @@ struct zt_agent {
 	GPid bus_pid;
 	GPid agent_pid;
 	GDBusConnection *connection;
+	gboolean own_fs; /* the state is on a loop-mounted ext4 image */
 };
 
 /* The system bus's default policy, as Debian's system.conf has it, plus the agent's own file. */
@@ -88,12 +90,13 @@ static void start_agent(ZtAgent *agent)
 	g_error("zion-agent did not own org.zion.Agent1 within 10 s");
 }
 
-ZtAgent *zt_agent_start(void)
+static ZtAgent *start(gboolean own_fs)
 {
 	zion_agent_error_register();
 	ZtAgent *agent = g_new0(ZtAgent, 1);
 	agent->dir = g_strdup(zt_temp_dir());
 	agent->state_dir = g_build_filename(agent->dir, "state", NULL);
+	agent->own_fs = own_fs;
 	g_autofree char *hash =
 		g_compute_checksum_for_string(G_CHECKSUM_SHA256, agent->state_dir, -1);
 	agent->bridge = g_strdup_printf("zt%.8s", hash);
@@ -102,6 +105,20 @@ ZtAgent *zt_agent_start(void)
 		g_strdup_printf("10.%u.%u.1", 100 + bits % 100, (bits >> 8) % 256);
 	/* Containers' mapped root must be able to walk down to their trees. */
 	g_assert_cmpint(g_mkdir(agent->state_dir, 0711), ==, 0);
+	if (own_fs) {
+		/* Sparse: it takes the room of what is written to it. */
+		g_autofree char *image = g_build_filename(agent->dir, "state.img", NULL);
+		g_autofree char *script = g_strdup_printf(
+			"truncate -s 2G '%s' && mkfs.ext4 -q -F '%s' && mount -o loop '%s' '%s' && "
+			"chmod 0711 '%s'",
+			image, image, image, agent->state_dir, agent->state_dir);
+		const char *argv[] = { "/bin/sh", "-c", script, NULL };
+		int status;
+		g_autoptr(GError) error = NULL;
+		g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, NULL, NULL, &status, &error);
+		g_assert_no_error(error);
+		g_assert_true(g_spawn_check_wait_status(status, NULL));
+	}
 	g_assert_cmpint(chmod(agent->dir, 0711), ==, 0);
 	g_autofree char *policy = zt_source_path("data/dbus/org.zion.Agent1.conf");
 	g_autofree char *config_text = g_strdup_printf(bus_config, agent->dir, policy);
@@ -124,6 +141,16 @@ ZtAgent *zt_agent_start(void)
 	g_assert_no_error(error);
 	start_agent(agent);
 	return agent;
+}
+
+ZtAgent *zt_agent_start(void)
+{
+	return start(FALSE);
+}
+
+ZtAgent *zt_agent_start_on_own_fs(void)
+{
+	return start(TRUE);
 }
 
 static void stop_child(GPid pid, int sig)
@@ -157,6 +184,9 @@ void zt_agent_stop(ZtAgent *agent)
 		g_spawn_sync(NULL, (char **)del_table, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
 			     NULL, NULL, NULL, NULL);
 	}
+	/* Lazily: the temporary directory's removal must not go into the image. */
+	if (agent->own_fs)
+		g_assert_cmpint(umount2(agent->state_dir, MNT_DETACH), ==, 0);
 	g_free(agent->bridge);
 	g_free(agent->bridge_gateway);
 	g_free(agent->dir);

@@ -12,6 +12,9 @@ typedef struct zt_agent ZtAgent;
 
 /* Starts the bus and the agent, and waits until the agent owns its name. */
 ZtAgent *zt_agent_start(void);
+/* The same with the state on an ext4 image of its own, loop-mounted: the base "host" needs the
+ * state off the host's root file system. */
+ZtAgent *zt_agent_start_on_own_fs(void);
 /* Stops the agent (SIGTERM) and the bus; the state directory is removed at exit. */
 void zt_agent_stop(ZtAgent *agent);
 /* Kills the agent with SIGKILL, as a crash would, and starts it again on the same state. */
