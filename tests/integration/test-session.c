@@ -96,7 +96,8 @@ static GVariant *no_options(void)
 /*
  * The whole path: two personas over the host's root become two desktops of the agent, each with
  * a Wayland client started inside its container through RunIn; Super+1 and Super+2 show each
- * desktop's own window only; a hibernated desktop is dimmed and marked, and undimmed on resume.
+ * desktop's own window only; a hibernated desktop is dimmed and marked, and undimmed on resume;
+ * Super+N on a stopped desktop activates it.
  */
 static void test_clients_in_containers(void)
 {
@@ -155,6 +156,21 @@ static void test_clients_in_containers(void)
 	zt_agent_do(agent, "Resume", g_variant_new("(s)", "play"), NULL);
 	g_assert_cmphex(zt_compositor_wait_pixel(compositor, TITLE_X, TITLE_Y, 0xe01b24, "play"),
 			==, 0xe01b24);
+
+	/* Super+2 on a stopped desktop activates it. */
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "play", FALSE), NULL);
+	zt_compositor_type(compositor, (const char *[]){ "-M", "logo", "1", "-m", "logo", NULL });
+	zt_compositor_type(compositor, (const char *[]){ "-M", "logo", "2", "-m", "logo", NULL });
+	g_autofree char *listed = NULL;
+	for (int i = 0; i < 500; i++) {
+		g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+		g_free(listed);
+		listed = g_variant_print(list, FALSE);
+		if (strstr(listed, "('play', 'play', 1, 'running', 0)"))
+			break;
+		g_usleep(10 * 1000);
+	}
+	g_assert_nonnull(strstr(listed, "('play', 'play', 1, 'running', 0)"));
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", names[i], FALSE), NULL);
