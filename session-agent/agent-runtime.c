@@ -701,9 +701,18 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 			     record->state == ZION_DESKTOP_HIBERNATED) &&
 			    running);
 	if (settled && !record->saving) {
-		if (running)
-			g_message("desktop %s: adopted, %s", record->name,
-				  zion_desktop_state_names[record->state]);
+		if (!running)
+			return;
+		/* Killed between freezing or thawing and writing it down: the freezer says. */
+		ZionDesktopState now = zion_cgroup_is_frozen(name) ? ZION_DESKTOP_HIBERNATED
+								    : ZION_DESKTOP_RUNNING;
+		g_message("desktop %s: adopted, %s", record->name, zion_desktop_state_names[now]);
+		if (now != record->state) {
+			record->state = now;
+			g_autoptr(GError) error = NULL;
+			if (!zion_desktop_record_save(agent->state_dir, record, &error))
+				g_warning("%s", error->message);
+		}
 		return;
 	}
 	g_autoptr(GError) error = NULL;

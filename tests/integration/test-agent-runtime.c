@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "zion-error.h"
 #include "zion-test-agent.h"
 #include "zion-test-desktop.h"
@@ -191,6 +192,43 @@ static void test_agent_killed(void)
 	zt_agent_crash_and_restart(agent);
 	g_autofree char *alive = zt_desktop_run(agent, "kept", "echo alive");
 	g_assert_cmpstr(alive, ==, "alive");
+
+	/* Killed during Hibernate, after the freezer and before the record: the desktop is found
+	 * hibernated; during Resume, after the thaw: running. */
+	g_autofree char *hash =
+		g_compute_checksum_for_string(G_CHECKSUM_SHA256, zt_agent_state_dir(agent), -1);
+	g_autofree char *container = g_strdup_printf("z%.8s-kept", hash);
+	g_assert_true(zion_cgroup_freeze(container, NULL));
+	zt_agent_crash_and_restart(agent);
+	g_autoptr(GVariant) frozen = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+	g_autofree char *frozen_text = g_variant_print(frozen, FALSE);
+	g_assert_nonnull(strstr(frozen_text, "('kept', 'tiny', 1, 'hibernated', 0)"));
+	g_assert_true(zion_cgroup_thaw(container, NULL));
+	zt_agent_crash_and_restart(agent);
+	g_autoptr(GVariant) thawed = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+	g_autofree char *thawed_text = g_variant_print(thawed, FALSE);
+	g_assert_nonnull(strstr(thawed_text, "('kept', 'tiny', 1, 'running', 0)"));
+	g_autofree char *still = zt_desktop_run(agent, "kept", "echo alive");
+	g_assert_cmpstr(still, ==, "alive");
+
+	/* Killed during Deactivate: the record says "stopping" while the container still runs; the
+	 * agent finishes the stop. */
+	g_autofree char *record_path = g_build_filename(zt_agent_state_dir(agent), "desktops",
+							"kept", "desktop.ini", NULL);
+	g_autofree char *running_text = NULL;
+	g_assert_true(g_file_get_contents(record_path, &running_text, NULL, NULL));
+	g_auto(GStrv) halves = g_strsplit(running_text, "state=running", 2);
+	g_autofree char *stopping = g_strjoinv("state=stopping", halves);
+	g_assert_true(g_file_set_contents(record_path, stopping, -1, NULL));
+	zt_agent_crash_and_restart(agent);
+	g_autoptr(GVariant) stopped = zt_agent_call(agent, "ListDesktops", NULL, NULL);
+	g_autofree char *stopped_text = g_variant_print(stopped, FALSE);
+	g_assert_nonnull(strstr(stopped_text, "('kept', 'tiny', 0, 'stopped', 0)"));
+	g_autofree char *kept_root =
+		g_build_filename(zt_agent_state_dir(agent), "desktops", "kept", "merged", NULL);
+	g_assert_false(mounted(kept_root));
+	g_assert_false(zion_cgroup_exists(container));
+	call("Activate", g_variant_new("(s@a{sv})", "kept", no_options()));
 
 	/* A record that says "starting" is what a kill during Activate leaves. */
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "kept", FALSE), NULL);
