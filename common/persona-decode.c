@@ -725,7 +725,8 @@ static gboolean decode_sessions(ZionSchema *s, const ZionNode *node, const char 
 				ZionPersona *p)
 {
 	return read_unique_list(s, node, parent, "[0-9a-f]{64}",
-				"the id of a saved session (64 lower-case hex digits)", &p->sessions);
+				"the id of a saved session (64 lower-case hex digits)",
+				&p->sessions);
 }
 
 typedef gboolean (*SectionDecoder)(ZionSchema *s, const ZionNode *node, const char *path,

@@ -24,11 +24,12 @@ gboolean zion_agent_network_prepare(ZionAgent *agent, const char *desktop,
 	if (persona->network.mode == ZION_NETWORK_NONE)
 		return TRUE;
 	if (persona->network.mode == ZION_NETWORK_HOST) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-			    "persona %s: network.mode: 'host' is not offered for desktops (it would "
-			    "share the host's network namespace, its abstract Unix sockets and its "
-			    "firewall); use nat or none",
-			    persona->name);
+		g_set_error(
+			error, ZION_ERROR, ZION_ERROR_INVALID,
+			"persona %s: network.mode: 'host' is not offered for desktops (it would "
+			"share the host's network namespace, its abstract Unix sockets and its "
+			"firewall); use nat or none",
+			persona->name);
 		return FALSE;
 	}
 	guint32 gateway_ip;

@@ -23,8 +23,8 @@ static const struct {
 	const char *name;
 	unsigned major, minor;
 } devices[] = {
-	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 }, { "urandom", 1, 9 },
-	{ "tty", 5, 0 },
+	{ "null", 1, 3 },   { "zero", 1, 5 },	 { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
 static const char *const environment[] = {
@@ -63,7 +63,8 @@ static G_NORETURN void run_inside(const char *root, const char *const *argv, int
 	for (guint i = 0; i < G_N_ELEMENTS(devices); i++) {
 		char device[MAX_PATH];
 		snprintf(device, sizeof(device), "%s/dev/%s", root, devices[i].name);
-		if (mknod(device, S_IFCHR | 0666, makedev(devices[i].major, devices[i].minor)) < 0 ||
+		if (mknod(device, S_IFCHR | 0666, makedev(devices[i].major, devices[i].minor)) <
+			    0 ||
 		    chmod(device, 0666) < 0)
 			fail(out, "cannot make", device);
 	}
@@ -72,8 +73,8 @@ static G_NORETURN void run_inside(const char *root, const char *const *argv, int
 	    mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666") < 0)
 		fail(out, "cannot mount devpts on", path);
 	static const char *const links[][2] = {
-		{ "pts/ptmx", "/dev/ptmx" },	     { "/proc/self/fd", "/dev/fd" },
-		{ "/proc/self/fd/0", "/dev/stdin" }, { "/proc/self/fd/1", "/dev/stdout" },
+		{ "pts/ptmx", "/dev/ptmx" },	      { "/proc/self/fd", "/dev/fd" },
+		{ "/proc/self/fd/0", "/dev/stdin" },  { "/proc/self/fd/1", "/dev/stdout" },
 		{ "/proc/self/fd/2", "/dev/stderr" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(links); i++) {
@@ -147,7 +148,8 @@ static char *relay_output(int from, int log_fd)
 			g_strstrip(line->str);
 			line->len = strlen(line->str);
 			if (line->len) {
-				char **kept = g_str_has_prefix(line->str, "E: ") ? &last_error : &last;
+				char **kept =
+					g_str_has_prefix(line->str, "E: ") ? &last_error : &last;
 				g_free(*kept);
 				*kept = g_strdup(line->str);
 			}
@@ -166,9 +168,10 @@ gboolean zion_build_root_run(const char *root_dir, const char *const *argv, int 
 {
 	if (!g_path_is_absolute(root_dir) || strlen(root_dir) > MAX_PATH - 64 || !argv[0] ||
 	    !g_path_is_absolute(argv[0])) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-			    "build container: the root %s and the command %s must be absolute paths",
-			    root_dir, argv[0] ? argv[0] : "(none)");
+		g_set_error(
+			error, ZION_ERROR, ZION_ERROR_INVALID,
+			"build container: the root %s and the command %s must be absolute paths",
+			root_dir, argv[0] ? argv[0] : "(none)");
 		return FALSE;
 	}
 	int pipe_fds[2];

@@ -39,12 +39,13 @@ gboolean zion_container_load_firewall(const char *lxcpath, const char *name, con
 	const char *argv[] = { NFT, "-f", file, NULL };
 	g_autofree char *err = NULL;
 	int status = 0;
-	gboolean spawned = g_spawn_sync(NULL, (char **)argv, NULL,
-					G_SPAWN_STDOUT_TO_DEV_NULL,
-					enter_netns, GINT_TO_POINTER(ns), NULL, &err, &status, error);
+	gboolean spawned =
+		g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, enter_netns,
+			     GINT_TO_POINTER(ns), NULL, &err, &status, error);
 	close(ns);
 	if (!spawned) {
-		g_prefix_error(error, "cannot load the firewall %s into container %s: ", file, name);
+		g_prefix_error(error, "cannot load the firewall %s into container %s: ", file,
+			       name);
 		return FALSE;
 	}
 	if (!g_spawn_check_wait_status(status, NULL)) {

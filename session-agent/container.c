@@ -167,15 +167,15 @@ static gboolean check_spec(const ZionContainerSpec *spec, GError **error)
 	}
 	const ZionNetwork *net = &spec->network;
 	if (net->mode == ZION_NETWORK_HOST) {
-		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
-			    "container %s: the network 'host' is not offered (see persona-format.md)",
-			    spec->name);
+		g_set_error(
+			error, ZION_ERROR, ZION_ERROR_INVALID,
+			"container %s: the network 'host' is not offered (see persona-format.md)",
+			spec->name);
 		return FALSE;
 	}
-	if (net->mode == ZION_NETWORK_NAT &&
-	    (!check_word(spec, "bridge", net->bridge, error) ||
-	     !check_word(spec, "address", net->address, error) ||
-	     !check_word(spec, "gateway", net->gateway, error)))
+	if (net->mode == ZION_NETWORK_NAT && (!check_word(spec, "bridge", net->bridge, error) ||
+					      !check_word(spec, "address", net->address, error) ||
+					      !check_word(spec, "gateway", net->gateway, error)))
 		return FALSE;
 	for (guint i = 0; spec->init && spec->init[i]; i++) {
 		if (!check_word(spec, "init argument", spec->init[i], error))
@@ -469,8 +469,9 @@ static G_NORETURN void relay(const char *lxcpath, const char *name, lxc_attach_o
 }
 
 gboolean zion_container_run(const char *lxcpath, const char *name, uid_t uid, gid_t gid,
-			    const gid_t *groups, guint n_groups, const char *const *argv, const char *const *env, const char *cwd,
-			    int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid, GError **error)
+			    const gid_t *groups, guint n_groups, const char *const *argv,
+			    const char *const *env, const char *cwd, int stdin_fd, int stdout_fd,
+			    int stderr_fd, pid_t *pid, GError **error)
 {
 	g_return_val_if_fail(argv && argv[0], FALSE);
 	/* The new process would join the frozen cgroup and hang there. */

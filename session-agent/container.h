@@ -23,9 +23,9 @@ typedef struct {
 
 typedef struct {
 	ZionNetworkMode mode; /* none (loopback only) or nat; host is refused */
-	const char *bridge;  /* NAT: the host bridge, e.g. zion0 (see network-bridge.h) */
-	const char *address; /* NAT: the desktop's address with prefix, e.g. 10.88.0.2/24 */
-	const char *gateway; /* NAT: the bridge's address */
+	const char *bridge;   /* NAT: the host bridge, e.g. zion0 (see network-bridge.h) */
+	const char *address;  /* NAT: the desktop's address with prefix, e.g. 10.88.0.2/24 */
+	const char *gateway;  /* NAT: the bridge's address */
 } ZionNetwork;
 
 /* Host devices a desktop may use: allowed in the devices cgroup and bind-mounted, each only
@@ -77,8 +77,9 @@ pid_t zion_container_init_pid(const char *lxcpath, const char *name);
  * when memory runs out (oom_score_adj 500). Refused while the container is frozen.
  */
 gboolean zion_container_run(const char *lxcpath, const char *name, uid_t uid, gid_t gid,
-			    const gid_t *groups, guint n_groups, const char *const *argv, const char *const *env, const char *cwd,
-			    int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid, GError **error);
+			    const gid_t *groups, guint n_groups, const char *const *argv,
+			    const char *const *env, const char *cwd, int stdin_fd, int stdout_fd,
+			    int stderr_fd, pid_t *pid, GError **error);
 /*
  * Loads the nftables ruleset file (a host path) into the running container's network namespace:
  * nft runs on the host, as the agent, with only its network namespace switched, so nothing of the

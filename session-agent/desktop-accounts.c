@@ -39,8 +39,7 @@ static char *read_in_root(const char *root, const char *path, GError **error)
 	return g_string_free(g_steal_pointer(&text), FALSE);
 }
 
-gboolean zion_desktop_account(const char *root, uid_t uid, char **name, char **home,
-			      GError **error)
+gboolean zion_desktop_account(const char *root, uid_t uid, char **name, char **home, GError **error)
 {
 	g_autofree char *text = read_in_root(root, "/etc/passwd", error);
 	if (!text)

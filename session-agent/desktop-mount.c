@@ -92,8 +92,9 @@ static gpointer mount_overlay_thread(gpointer data)
 	if (syscall(SYS_capset, &header, caps) < 0)
 		return GINT_TO_POINTER(errno);
 	return GINT_TO_POINTER(
-		mount("overlay", m->merged, "overlay", MS_NODEV | MS_NOSUID, m->options) == 0 ? 0
-											     : errno);
+		mount("overlay", m->merged, "overlay", MS_NODEV | MS_NOSUID, m->options) == 0
+			? 0
+			: errno);
 }
 
 /*

@@ -127,8 +127,8 @@ static void write_resource(GKeyFile *file, const char *key, gint64 value)
 		g_key_file_set_int64(file, GROUP, key, value);
 }
 
-static gboolean save(const char *state_dir, const ZionDesktopRecord *record,
-		     gboolean runtime_only, GError **error)
+static gboolean save(const char *state_dir, const ZionDesktopRecord *record, gboolean runtime_only,
+		     GError **error)
 {
 	g_autoptr(GKeyFile) file = g_key_file_new();
 	g_key_file_set_string(file, GROUP, "persona", record->persona);

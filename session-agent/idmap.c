@@ -177,7 +177,7 @@ int zion_id_map_userns_fd(const ZionIdMap *map, GError **error)
 	int fd = kept >= 0 ? fcntl(kept, F_DUPFD_CLOEXEC, 0) : -1;
 	G_UNLOCK(namespaces);
 	if (kept >= 0 && fd < 0)
-		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED, "cannot duplicate a user namespace fd: %s",
-			    g_strerror(errno));
+		g_set_error(error, ZION_ERROR, ZION_ERROR_FAILED,
+			    "cannot duplicate a user namespace fd: %s", g_strerror(errno));
 	return fd;
 }

@@ -16,16 +16,11 @@ static const struct {
 	const char *name;
 	gboolean (*apply)(ZionLayerBuild *build, GError **error);
 } steps[] = {
-	{ "host", zion_layer_apply_host },
-	{ "packages", zion_layer_apply_packages },
-	{ "users", zion_layer_apply_users },
-	{ "environment", zion_layer_apply_environment },
-	{ "schedule", zion_layer_apply_schedule },
-	{ "firewall", zion_layer_apply_firewall },
-	{ "network", zion_layer_apply_network },
-	{ "appearance", zion_layer_apply_appearance },
-	{ "files", zion_layer_apply_files },
-	{ "sessions", zion_layer_apply_sessions },
+	{ "host", zion_layer_apply_host },	   { "packages", zion_layer_apply_packages },
+	{ "users", zion_layer_apply_users },	   { "environment", zion_layer_apply_environment },
+	{ "schedule", zion_layer_apply_schedule }, { "firewall", zion_layer_apply_firewall },
+	{ "network", zion_layer_apply_network },   { "appearance", zion_layer_apply_appearance },
+	{ "files", zion_layer_apply_files },	   { "sessions", zion_layer_apply_sessions },
 };
 
 char *zion_layer_id(const ZionImage *base, const char *version_hash)

@@ -11,7 +11,7 @@
 
 /* Files removed wherever the host has them. */
 static const char *const hidden_files[] = {
-	"/etc/shadow-",		  /* backups shadow tools leave */
+	"/etc/shadow-", /* backups shadow tools leave */
 	"/etc/gshadow-",
 	"/etc/krb5.keytab",
 	"/etc/security/opasswd", /* old password hashes */
@@ -24,15 +24,15 @@ static const struct {
 	mode_t mode;
 } emptied[] = {
 	{ "/root", 0700 },
-	{ "/home", 0755 },		  /* the host's users' files */
+	{ "/home", 0755 }, /* the host's users' files */
 	{ "/tmp", 01777 },
 	{ "/var/tmp", 01777 },
-	{ "/var/backups", 0755 },	  /* shadow.bak and friends */
+	{ "/var/backups", 0755 }, /* shadow.bak and friends */
 	{ "/var/mail", 0755 },
-	{ "/var/spool/cron", 0755 },	  /* the host's users' crontabs */
+	{ "/var/spool/cron", 0755 }, /* the host's users' crontabs */
 	{ "/var/log", 0755 },
 	{ "/var/lib/sudo", 0700 },
-	{ "/var/lib/lxc", 0700 },	  /* other containers */
+	{ "/var/lib/lxc", 0700 },			    /* other containers */
 	{ "/etc/NetworkManager/system-connections", 0700 }, /* wifi and VPN secrets */
 	{ "/etc/wpa_supplicant", 0755 },
 };

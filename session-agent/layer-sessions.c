@@ -12,9 +12,10 @@ gboolean zion_layer_apply_sessions(ZionLayerBuild *build, GError **error)
 	for (guint i = 0; persona->sessions[i]; i++) {
 		g_autofree char *capture = g_build_filename(dir, persona->sessions[i], NULL);
 		if (!g_file_test(capture, G_FILE_TEST_IS_DIR)) {
-			g_set_error(error, ZION_ERROR, ZION_ERROR_NOT_FOUND,
-				    "sessions[%u]: persona %s has no saved session %s (looked in %s)",
-				    i, persona->name, persona->sessions[i], dir);
+			g_set_error(
+				error, ZION_ERROR, ZION_ERROR_NOT_FOUND,
+				"sessions[%u]: persona %s has no saved session %s (looked in %s)",
+				i, persona->name, persona->sessions[i], dir);
 			return FALSE;
 		}
 		zion_layer_log(build, "saved session %s", persona->sessions[i]);

@@ -30,8 +30,9 @@ char *zion_bridge_table(const char *bridge)
 static gboolean run(const char *const *argv, const char *input, GError **error)
 {
 	g_autoptr(GSubprocess) process = g_subprocess_newv(
-		argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-			      G_SUBPROCESS_FLAGS_STDERR_PIPE,
+		argv,
+		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+			G_SUBPROCESS_FLAGS_STDERR_PIPE,
 		error);
 	g_autofree char *err = NULL;
 	if (!process || !g_subprocess_communicate_utf8(process, input, NULL, NULL, &err, error))
@@ -54,7 +55,8 @@ gboolean zion_bridge_parse_address(const char *address, guint32 *gateway, guint 
 	char *end = NULL;
 	guint64 prefix = host ? g_ascii_strtoull(parts[1], &end, 10) : 0;
 	*length = (guint)prefix;
-	if (!host || !*parts[1] || *end || g_inet_address_get_family(host) != G_SOCKET_FAMILY_IPV4 ||
+	if (!host || !*parts[1] || *end ||
+	    g_inet_address_get_family(host) != G_SOCKET_FAMILY_IPV4 ||
 	    !g_inet_address_get_is_site_local(host) || prefix < 16 || prefix > 30) {
 		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
 			    "bridge address '%s': expected a private IPv4 address with a prefix of "
@@ -110,22 +112,22 @@ static gboolean load_table(const char *bridge, guint32 gateway, guint length, GE
 	g_autofree char *table = zion_bridge_table(bridge);
 	g_autofree char *first = zion_bridge_format_address(gateway & ~((1u << (32 - length)) - 1));
 	g_autofree char *net = g_strdup_printf("%s/%u", first, length);
-	g_autofree char *ruleset = g_strdup_printf(
-		"table ip %1$s\n"
-		"delete table ip %1$s\n"
-		"table ip %1$s {\n"
-		"\tchain postrouting {\n"
-		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
-		"\t\tip saddr %2$s oifname != \"%3$s\" masquerade\n"
-		"\t}\n"
-		"\tchain forward {\n"
-		"\t\ttype filter hook forward priority filter; policy accept;\n"
-		"\t\tiifname \"%3$s\" accept\n"
-		"\t\toifname \"%3$s\" ct state established,related accept\n"
-		"\t\toifname \"%3$s\" drop\n"
-		"\t}\n"
-		"}\n",
-		table, net, bridge);
+	g_autofree char *ruleset =
+		g_strdup_printf("table ip %1$s\n"
+				"delete table ip %1$s\n"
+				"table ip %1$s {\n"
+				"\tchain postrouting {\n"
+				"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+				"\t\tip saddr %2$s oifname != \"%3$s\" masquerade\n"
+				"\t}\n"
+				"\tchain forward {\n"
+				"\t\ttype filter hook forward priority filter; policy accept;\n"
+				"\t\tiifname \"%3$s\" accept\n"
+				"\t\toifname \"%3$s\" ct state established,related accept\n"
+				"\t\toifname \"%3$s\" drop\n"
+				"\t}\n"
+				"}\n",
+				table, net, bridge);
 	const char *argv[] = { "nft", "-f", "-", NULL };
 	if (!run(argv, ruleset, error)) {
 		g_prefix_error(error, "bridge %s: table ip %s: ", bridge, table);

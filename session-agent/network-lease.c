@@ -43,8 +43,7 @@ static gboolean in_network(const char *address, guint32 gateway, guint32 first, 
 }
 
 /* Takes address for desktop unless another holds it. */
-static gboolean try_take(const char *dir, const char *address, const char *desktop,
-			 GError **error)
+static gboolean try_take(const char *dir, const char *address, const char *desktop, GError **error)
 {
 	g_autofree char *path = g_build_filename(dir, address, NULL);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -1,4 +1,5 @@
-/* Saved sessions: copying a session's upper directory into a capture, and a capture onto a layer. */
+/* Saved sessions: copying a session's upper directory into a capture, and a capture onto a layer.
+ */
 #include "session-capture.h"
 
 #include <dirent.h>
@@ -153,7 +154,8 @@ static gboolean merge_entry(Merge *m, int src, int dst, const char *name, const 
 	if (S_ISSOCK(st.st_mode))
 		return TRUE; /* a socket is only ever a live process's */
 	m->entries++;
-	g_autofree char *header = g_strdup_printf("%s %o %u %u", rel, st.st_mode, st.st_uid, st.st_gid);
+	g_autofree char *header =
+		g_strdup_printf("%s %o %u %u", rel, st.st_mode, st.st_uid, st.st_gid);
 	feed(m, header);
 	g_autofree char *src_path = entry_path(src, name);
 	g_autofree char *dst_path = entry_path(dst, name);
@@ -189,7 +191,8 @@ static gboolean merge_entry(Merge *m, int src, int dst, const char *name, const 
 		return FALSE;
 	if (S_ISREG(st.st_mode)) {
 		int from = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		int to = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		int to = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				0600);
 		gboolean ok = from >= 0 && to >= 0 ? copy_bytes(m, from, to, rel, error)
 						   : fail_errno(error, "copy", rel);
 		if (from >= 0)
@@ -209,7 +212,8 @@ static gboolean merge_entry(Merge *m, int src, int dst, const char *name, const 
 			return fail_errno(error, "link", rel);
 	} else {
 		/* Whiteouts (0/0 character devices), device nodes and fifos. */
-		g_autofree char *device = g_strdup_printf("%u:%u", major(st.st_rdev), minor(st.st_rdev));
+		g_autofree char *device =
+			g_strdup_printf("%u:%u", major(st.st_rdev), minor(st.st_rdev));
 		feed(m, device);
 		if (mknodat(dst, name, st.st_mode & S_IFMT, st.st_rdev) < 0)
 			return fail_errno(error, "make", rel);
@@ -271,9 +275,9 @@ gboolean zion_session_capture(const char *upper, const char *const *excluded,
 		close(from);
 	if (to >= 0)
 		close(to);
-	g_autofree char *final = ok && m.entries ? g_build_filename(captures_dir,
-								    g_checksum_get_string(sum), NULL)
-						 : NULL;
+	g_autofree char *final =
+		ok && m.entries ? g_build_filename(captures_dir, g_checksum_get_string(sum), NULL)
+				: NULL;
 	if (final && !g_file_test(final, G_FILE_TEST_EXISTS)) {
 		if (rename(staging, final) < 0)
 			return fail_errno(error, "keep", final);

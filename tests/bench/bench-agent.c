@@ -144,8 +144,8 @@ int main(void)
 						   "zion-lxc-start", NULL);
 	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	agent = zt_agent_start();
-	zt_agent_do(agent, "BuildImage", g_variant_new("(ss@a{sv})", "bench", "busybox", no_options()),
-		    NULL);
+	zt_agent_do(agent, "BuildImage",
+		    g_variant_new("(ss@a{sv})", "bench", "busybox", no_options()), NULL);
 	zt_agent_do(agent, "SavePersona",
 		    g_variant_new("(ss)", "bench.yaml",
 				  "schema: zion/v1\nname: bench\nbase: bench\n"

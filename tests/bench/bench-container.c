@@ -146,7 +146,8 @@ static void bench_freeze_and_idle(void)
 			       " while :; do :; done",
 			       NULL };
 	pid_t pid;
-	check(zion_container_run(lxcpath, name, 0, 0, NULL, 0, argv, NULL, NULL, -1, -1, -1, &pid, &error),
+	check(zion_container_run(lxcpath, name, 0, 0, NULL, 0, argv, NULL, NULL, -1, -1, -1, &pid,
+				 &error),
 	      error);
 	g_usleep(200 * 1000);
 	g_autoptr(GArray) freeze = g_array_new(FALSE, FALSE, sizeof(double));

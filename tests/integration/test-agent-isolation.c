@@ -30,18 +30,18 @@ static void test_two_desktops(void)
 			   "users:\n  - name: wendy\n    uid: 1000\n    groups: [staff]\n"
 			   "schedule:\n  - name: backup\n    calendar: \"*-*-* 02:30\"\n"
 			   "    command: tar cf /tmp/backup.tar /home\n"));
-	call("SavePersona",
-	     g_variant_new("(ss)", "play.yaml",
-			   "schema: zion/v1\nname: play\nbase: iso\n"
-			   "autostart:\n  - sh -c 'id -un > ~/Shared/a.tmp; mv ~/Shared/a.tmp ~/Shared/autostarted'\n"));
+	call("SavePersona", g_variant_new("(ss)", "play.yaml",
+					  "schema: zion/v1\nname: play\nbase: iso\n"
+					  "autostart:\n  - sh -c 'id -un > ~/Shared/a.tmp; mv "
+					  "~/Shared/a.tmp ~/Shared/autostarted'\n"));
 	call("CreateDesktop", g_variant_new("(ss@a{sv})", "work", "work", no_options()));
 	call("CreateDesktop", g_variant_new("(ss@a{sv})", "play", "play", no_options()));
 	call("Activate", g_variant_new("(s@a{sv})", "work", no_options()));
 	call("Activate", g_variant_new("(s@a{sv})", "play", no_options()));
 
 	/* Autostart apps run as the desktop's user once it runs. */
-	g_autofree char *autostarted = g_build_filename(zt_agent_state_dir(agent), "shared", "0",
-							"autostarted", NULL);
+	g_autofree char *autostarted =
+		g_build_filename(zt_agent_state_dir(agent), "shared", "0", "autostarted", NULL);
 	for (int i = 0; i < 500 && !g_file_test(autostarted, G_FILE_TEST_EXISTS); i++)
 		g_usleep(10 * 1000);
 	g_autofree char *autostart_user = NULL;
@@ -54,18 +54,20 @@ static void test_two_desktops(void)
 	/* The schedule, as busybox's crond (running as root) reads it. */
 	g_autofree char *cron = zt_desktop_run_as_root(agent, "work", "cat /etc/crontabs/root");
 	g_assert_nonnull(strstr(cron, "30 2 * * * tar cf /tmp/backup.tar /home"));
-	g_autofree char *crond = zt_desktop_run(agent, "work", "pidof crond >/dev/null && echo runs");
+	g_autofree char *crond =
+		zt_desktop_run(agent, "work", "pidof crond >/dev/null && echo runs");
 	g_assert_cmpstr(crond, ==, "runs");
-	g_autofree char *no_cron = zt_desktop_run_as_root(agent, "play", "cat /etc/crontabs/root 2>&1; true");
+	g_autofree char *no_cron =
+		zt_desktop_run_as_root(agent, "play", "cat /etc/crontabs/root 2>&1; true");
 	g_assert_null(strstr(no_cron, "backup"));
 
 	/* The GPU only where the persona allows it (the kernel's devices cgroup, on v1). */
 	const char *state = zt_agent_state_dir(agent);
 	g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, state, -1);
-	g_autofree char *work_devices = g_strdup_printf(
-		"/sys/fs/cgroup/devices/lxc.payload.z%.8s-work/devices.list", hash);
-	g_autofree char *play_devices = g_strdup_printf(
-		"/sys/fs/cgroup/devices/lxc.payload.z%.8s-play/devices.list", hash);
+	g_autofree char *work_devices =
+		g_strdup_printf("/sys/fs/cgroup/devices/lxc.payload.z%.8s-work/devices.list", hash);
+	g_autofree char *play_devices =
+		g_strdup_printf("/sys/fs/cgroup/devices/lxc.payload.z%.8s-play/devices.list", hash);
 	g_autofree char *work_list = NULL, *play_list = NULL;
 	if (g_file_get_contents(work_devices, &work_list, NULL, NULL) &&
 	    g_file_get_contents(play_devices, &play_list, NULL, NULL)) {
@@ -79,13 +81,16 @@ static void test_two_desktops(void)
 	const char *argv[] = { "/bin/sh", "-c", "exec sleep 4242", NULL };
 	GVariant *env = g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0);
 	call("RunIn", g_variant_new("(s^as@a{ss})", "work", argv, env));
-	g_autofree char *mine = zt_desktop_run(agent, "work", "sleep 0.2; ps -o args | grep -c '^sleep 4242'");
+	g_autofree char *mine =
+		zt_desktop_run(agent, "work", "sleep 0.2; ps -o args | grep -c '^sleep 4242'");
 	g_assert_cmpstr(mine, ==, "1");
-	g_autofree char *theirs = zt_desktop_run(agent, "play", "ps -o args | grep -c '^sleep 4242'");
+	g_autofree char *theirs =
+		zt_desktop_run(agent, "play", "ps -o args | grep -c '^sleep 4242'");
 	g_assert_cmpstr(theirs, ==, "0");
 	g_free(zt_desktop_run(agent, "work", "echo private > /tmp/work-only; echo mine > ~/note"));
 	g_autofree char *seen = zt_desktop_run(
-		agent, "play", "cat /tmp/work-only ~/note /home/wendy/note 2>&1 | grep -c 'private\\|mine'");
+		agent, "play",
+		"cat /tmp/work-only ~/note /home/wendy/note 2>&1 | grep -c 'private\\|mine'");
 	g_assert_cmpstr(seen, ==, "0");
 
 	/* ~/Shared is the one place both see. */
@@ -103,7 +108,8 @@ static void test_two_desktops(void)
  * activation says so (the test's state is wherever the temporary directory is). */
 static void test_host_base_needs_its_own_file_system(void)
 {
-	call("SavePersona", g_variant_new("(ss)", "onhost.yaml", "schema: zion/v1\nname: onhost\n"));
+	call("SavePersona",
+	     g_variant_new("(ss)", "onhost.yaml", "schema: zion/v1\nname: onhost\n"));
 	call("CreateDesktop", g_variant_new("(ss@a{sv})", "onhost", "onhost", no_options()));
 	struct stat state, root;
 	g_assert_cmpint(stat(zt_agent_state_dir(agent), &state), ==, 0);
@@ -116,7 +122,8 @@ static void test_host_base_needs_its_own_file_system(void)
 	} else {
 		g_autoptr(GError) error = zt_agent_call_error(
 			agent, "Activate", g_variant_new("(s@a{sv})", "onhost", no_options()));
-		g_assert_nonnull(strstr(error->message, "the base 'host' needs the state directory"));
+		g_assert_nonnull(
+			strstr(error->message, "the base 'host' needs the state directory"));
 		g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
 		g_autofree char *printed = g_variant_print(list, FALSE);
 		g_assert_nonnull(strstr(printed, "('onhost', 'onhost', 0, 'stopped', 0)"));

@@ -29,10 +29,11 @@ static const char changes[] = "rm /etc/motd; "
 			      "echo scratch > /tmp/scratch && echo run > /run/state";
 
 /* How the desktop sees what changes touches. */
-static const char look[] = "cat /etc/motd 2>/dev/null || echo no motd; "
-			   "cat /opt/app/tool 2>/dev/null; stat -c '%a %u' /opt/app/tool 2>/dev/null; "
-			   "readlink /usr/bin/tool; ls /etc/conf.d | tr '\\n' ' '; echo; "
-			   "cat /etc/note; ls /tmp/scratch /run/state 2>/dev/null | wc -l";
+static const char look[] =
+	"cat /etc/motd 2>/dev/null || echo no motd; "
+	"cat /opt/app/tool 2>/dev/null; stat -c '%a %u' /opt/app/tool 2>/dev/null; "
+	"readlink /usr/bin/tool; ls /etc/conf.d | tr '\\n' ' '; echo; "
+	"cat /etc/note; ls /tmp/scratch /run/state 2>/dev/null | wc -l";
 
 static GVariant *no_options(void)
 {
@@ -46,9 +47,8 @@ static void call(const char *method, GVariant *parameters)
 
 static guint deactivate(const char *desktop, gboolean save)
 {
-	g_autoptr(GVariant) reply = zt_agent_call(agent, "Deactivate",
-						  g_variant_new("(sb)", desktop, save),
-						  G_VARIANT_TYPE("(u)"));
+	g_autoptr(GVariant) reply = zt_agent_call(
+		agent, "Deactivate", g_variant_new("(sb)", desktop, save), G_VARIANT_TYPE("(u)"));
 	guint version;
 	g_variant_get(reply, "(u)", &version);
 	return version;
@@ -57,8 +57,8 @@ static guint deactivate(const char *desktop, gboolean save)
 /* The persona's versions as "N" or "N*" (current), oldest first. */
 static char *versions(void)
 {
-	g_autoptr(GVariant) reply = zt_agent_call(agent, "PersonaVersions",
-						  g_variant_new("(s)", "keep"), NULL);
+	g_autoptr(GVariant) reply =
+		zt_agent_call(agent, "PersonaVersions", g_variant_new("(s)", "keep"), NULL);
 	g_autoptr(GVariantIter) iter = NULL;
 	g_variant_get(reply, "(a(usxb))", &iter);
 	g_autoptr(GString) text = g_string_new(NULL);
@@ -87,8 +87,7 @@ static void test_save_and_rollback(void)
 	/* The next activation runs on version 2, which has the session's changes and only them. */
 	call("Activate", g_variant_new("(s@a{sv})", "saver", no_options()));
 	g_autofree char *after = zt_desktop_run(agent, "saver", look);
-	g_assert_cmpstr(after, ==,
-			"no motd\ntool\n4755 0\n/opt/app/tool\nc \nv2\n0");
+	g_assert_cmpstr(after, ==, "no motd\ntool\n4755 0\n/opt/app/tool\nc \nv2\n0");
 	/* Without save, changes go; an unchanged session saved makes no version. */
 	g_free(zt_desktop_run_as_root(agent, "saver", "echo lost > /etc/lost"));
 	g_assert_cmpuint(deactivate("saver", FALSE), ==, 0);
@@ -130,8 +129,8 @@ static void test_killed_while_saving(void)
 	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
 	g_autofree char *printed = g_variant_print(list, FALSE);
 	g_assert_nonnull(strstr(printed, "'saver', 'keep', 0, 'stopped'"));
-	g_autofree char *session = g_build_filename(zt_agent_state_dir(agent), "desktops", "saver",
-						    "session", NULL);
+	g_autofree char *session =
+		g_build_filename(zt_agent_state_dir(agent), "desktops", "saver", "session", NULL);
 	g_assert_false(g_file_test(session, G_FILE_TEST_EXISTS));
 	call("Activate", g_variant_new("(s@a{sv})", "saver", no_options()));
 	g_autofree char *kept = zt_desktop_run(agent, "saver", "cat /etc/kept");

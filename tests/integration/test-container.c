@@ -484,8 +484,8 @@ static void test_freeze(void)
 
 	const char *argv[] = { "/bin/true", NULL };
 	pid_t pid = -1;
-	g_assert_false(zion_container_run(lxcpath, d->name, 0, 0, NULL, 0, argv, NULL, NULL, -1, -1, -1,
-					  &pid, &error));
+	g_assert_false(zion_container_run(lxcpath, d->name, 0, 0, NULL, 0, argv, NULL, NULL, -1, -1,
+					  -1, &pid, &error));
 	g_assert_error(error, ZION_ERROR, ZION_ERROR_BUSY);
 	g_clear_error(&error);
 

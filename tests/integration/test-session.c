@@ -103,14 +103,16 @@ static void test_clients_in_containers(void)
 {
 	ZtAgent *agent = zt_agent_start_on_own_fs();
 	g_setenv("ZION_AGENT_BUS", zt_agent_bus_address(agent), TRUE);
-	zt_agent_do(agent, "SavePersona",
-		    g_variant_new("(ss)", "work.yaml",
-				  "schema: zion/v1\nname: work\nappearance:\n  color: \"#3584e4\"\n"),
-		    NULL);
-	zt_agent_do(agent, "SavePersona",
-		    g_variant_new("(ss)", "play.yaml",
-				  "schema: zion/v1\nname: play\nappearance:\n  color: \"#e01b24\"\n"),
-		    NULL);
+	zt_agent_do(
+		agent, "SavePersona",
+		g_variant_new("(ss)", "work.yaml",
+			      "schema: zion/v1\nname: work\nappearance:\n  color: \"#3584e4\"\n"),
+		NULL);
+	zt_agent_do(
+		agent, "SavePersona",
+		g_variant_new("(ss)", "play.yaml",
+			      "schema: zion/v1\nname: play\nappearance:\n  color: \"#e01b24\"\n"),
+		NULL);
 	ZtBus *bus = zt_bus_start();
 	ZtCompositor *compositor = zt_compositor_start("[desktop work]\ncolor=#3584e4\n"
 						       "[desktop play]\ncolor=#e01b24\n");
@@ -125,8 +127,7 @@ static void test_clients_in_containers(void)
 		g_variant_builder_init(&options, G_VARIANT_TYPE("a{sv}"));
 		g_variant_builder_add(&options, "{sv}", "wayland-socket",
 				      g_variant_new_string(socket));
-		zt_agent_do(agent, "Activate", g_variant_new("(sa{sv})", names[i], &options),
-			    NULL);
+		zt_agent_do(agent, "Activate", g_variant_new("(sa{sv})", names[i], &options), NULL);
 		zt_agent_do(agent, "RunIn",
 			    g_variant_new("(s^as@a{ss})", names[i], spawn,
 					  g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0)),

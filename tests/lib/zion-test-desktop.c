@@ -30,8 +30,8 @@ char *zt_desktop_run_as_root(ZtAgent *agent, const char *desktop, const char *sc
 	g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, state, -1);
 	g_autofree char *name = g_strdup_printf("z%.8s-%s", hash, desktop);
 	g_autofree char *lxcpath = g_build_filename(state, "lxc", NULL);
-	const char *argv[] = { "lxc-attach", "-n", name, "-P", lxcpath, "--clear-env", "--",
-			       "/bin/sh", "-c", script, NULL };
+	const char *argv[] = { "lxc-attach", "-n",	name, "-P",   lxcpath, "--clear-env",
+			       "--",	     "/bin/sh", "-c", script, NULL };
 	char *out = NULL;
 	g_autofree char *err = NULL;
 	int status;

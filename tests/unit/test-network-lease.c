@@ -59,8 +59,8 @@ static void test_leases(void)
 
 static void test_bridge_addresses(void)
 {
-	const char *refused[] = { "8.8.8.1/24", "10.88.0.1", "10.88.0.1/8", "10.88.0.1/31",
-				  "10.88.0.1/24x", "fd00::1/64", "zion", NULL };
+	const char *refused[] = { "8.8.8.1/24",	   "10.88.0.1",	 "10.88.0.1/8", "10.88.0.1/31",
+				  "10.88.0.1/24x", "fd00::1/64", "zion",	NULL };
 	for (guint i = 0; refused[i]; i++) {
 		g_autoptr(GError) error = NULL;
 		guint32 gateway;

@@ -564,7 +564,8 @@ static void test_sessions(void)
 		     "test.yaml:4:5: sessions[0]: expected the id of a saved session "
 		     "(64 lower-case hex digits), got \"9BD9\"");
 	g_autofree char *twice = g_strdup_printf(HEAD "sessions: [%s, %s]\n", id, id);
-	g_autofree char *message = g_strdup_printf("test.yaml:3:78: sessions[1]: '%s' is listed twice", id);
+	g_autofree char *message =
+		g_strdup_printf("test.yaml:3:78: sessions[1]: '%s' is listed twice", id);
 	assert_error(twice, message);
 }
 
