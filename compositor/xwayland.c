@@ -359,14 +359,16 @@ static void handle_focus_change(struct wl_listener *listener, void *data)
 /*
  * wlroots' window manager sets the seat's selection for an X11 client from C, not through a
  * request of Xwayland's, so clipboard.c cannot tell its desktop from the client. Every X11 event
- * passes here first: whatever selection its handling sets is this server's desktop's.
+ * passes here first: whatever selection its handling sets is this server's desktop's, and an X11
+ * client's.
  */
 static int handle_x11_event(struct wlr_xwm *xwm, xcb_generic_event_t *event)
 {
 	for (GList *l = instances; l; l = l->next) {
 		struct zc_xwayland *xwayland = l->data;
 		if (xwayland->wlr_xwayland->xwm == xwm)
-			zc_clipboard_set_requester(xwayland->server->clipboard, xwayland->desktop);
+			zc_clipboard_set_x11_requester(xwayland->server->clipboard,
+						       xwayland->desktop);
 	}
 	return 0; /* wlroots handles the event as usual */
 }
@@ -389,7 +391,7 @@ struct zc_xwayland *zc_xwayland_create(struct zc_server *server, struct zc_deskt
 	xwayland->desktop = desktop;
 	xwayland->wlr_xwayland = wlr_xwayland;
 	wl_list_init(&xwayland->views);
-	wlr_xwayland_set_seat(wlr_xwayland, server->seat);
+	/* No seat until clipboard.c says its desktop has it (zc_xwayland_follow_seat). */
 	/* The arrow of the compositor's theme and size (cursor.c), not X11's cross. */
 	const char *size_text = g_getenv("XCURSOR_SIZE");
 	int size = size_text ? atoi(size_text) : 0;
@@ -434,10 +436,18 @@ void zc_xwayland_destroy(struct zc_xwayland *xwayland)
 			handle_unmap(&xview->unmap, xview->xsurface);
 		handle_destroy(&xview->destroy, xview->xsurface);
 	}
+	/* Its X11 sources would read through a window manager that is gone. */
+	if (xwayland->server->clipboard)
+		zc_clipboard_drop_x11(xwayland->server->clipboard, xwayland->desktop);
 	wlr_xwayland_destroy(xwayland->wlr_xwayland);
 	if (xwayland->cursor_theme)
 		wlr_xcursor_theme_destroy(xwayland->cursor_theme);
 	g_free(xwayland);
+}
+
+void zc_xwayland_follow_seat(struct zc_xwayland *xwayland, bool follow)
+{
+	wlr_xwayland_set_seat(xwayland->wlr_xwayland, follow ? xwayland->server->seat : NULL);
 }
 
 const char *zc_xwayland_display(struct zc_xwayland *xwayland)
