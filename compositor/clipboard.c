@@ -169,9 +169,9 @@ static struct desktop_selections *seat_selections(struct zc_clipboard *clipboard
  * wlroots' X11 window manager (xwm) mirrors the seat's selection into its X server: whenever the
  * seat's source is not one of xwm's own, it takes the X11 selection for itself, from whichever X11
  * client owned it. So while a desktop's X11 source is its selection, the seat holds that source
- * itself, not a proxy (hold_directly); and only the X server of the desktop the seat serves follows
- * the seat at all (zc_xwayland_follow_seat), so a hidden desktop's X11 clipboard stays with its
- * owner, and its X11 clients neither see nor set the seat's.
+ * itself, not a proxy (offer_selection with direct); and only the X server of the desktop the seat
+ * serves follows the seat at all (zc_xwayland_follow_seat), so a hidden desktop's X11 clipboard
+ * stays with its owner, and its X11 clients neither see nor set the seat's.
  */
 
 /* The seat holds a desktop's own source: swap an empty placeholder in, so that replacing the
@@ -208,7 +208,8 @@ static void offer_selection(struct zc_clipboard *clipboard, struct wlr_data_sour
 		take_back_selection(clipboard);
 	clipboard->seat_selection = source;
 	clipboard->seat_selection_direct = direct;
-	struct wlr_data_source *offered = direct || !source ? source : selection_proxy_create(source);
+	struct wlr_data_source *offered =
+		direct || !source ? source : selection_proxy_create(source);
 	wlr_seat_set_selection(clipboard->server->seat, offered, serial);
 }
 
@@ -247,11 +248,9 @@ static void sync_seat(struct zc_clipboard *clipboard)
 		follow_seat(clipboard->seat_desktop, false);
 	}
 	if (selections) {
-		offer_selection(clipboard, selections->selection,
-				selections->selection_x11,
+		offer_selection(clipboard, selections->selection, selections->selection_x11,
 				selections->selection_serial);
-		offer_primary(clipboard, selections->primary,
-			      selections->primary_x11,
+		offer_primary(clipboard, selections->primary, selections->primary_x11,
 			      selections->primary_serial);
 	} else {
 		offer_selection(clipboard, NULL, false, 0);
@@ -270,7 +269,8 @@ static void handle_selection_destroy(struct wl_listener *listener, void *data)
 		wl_container_of(listener, selections, selection_destroy);
 	struct zc_clipboard *clipboard = selections->clipboard;
 	wl_list_remove(&selections->selection_destroy.link);
-	if (clipboard->seat_selection_direct && clipboard->seat_selection == selections->selection) {
+	if (clipboard->seat_selection_direct &&
+	    clipboard->seat_selection == selections->selection) {
 		/* The seat, which holds it, lets go of it itself (and tells the focused client). */
 		clipboard->seat_selection = NULL;
 		clipboard->seat_selection_direct = false;

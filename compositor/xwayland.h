@@ -5,7 +5,8 @@
  * first X11 connection. Managed X11 windows are framed views on the desktop; override-redirect
  * windows (menus, tooltips) are shown as they are, at their own position, over the desktop's
  * windows, and never take the keyboard. What X11 clients copy is their desktop's clipboard
- * (clipboard.c); only the shown desktop's server takes part in the seat's (zc_xwayland_follow_seat).
+ * (clipboard.c); only the shown desktop's server takes part in the seat's
+ * (zc_xwayland_follow_seat).
  */
 #pragma once
 

@@ -359,7 +359,7 @@ static void wait_activated(ZtClient *client, ZtWindow *window, gboolean activate
 
 /* Both desktops with an X server: the shown one's clipboard must not reach the hidden one's. */
 #define CLIPBOARD_CONFIG                                                                           \
-	"[compositor]\noverlay-ms=0\n[desktop one]\ncolor=#3584e4\nxwayland=true\n[desktop "          \
+	"[compositor]\noverlay-ms=0\n[desktop one]\ncolor=#3584e4\nxwayland=true\n[desktop "       \
 	"two]\ncolor=#e01b24\nxwayland=true\n"
 
 static void test_clipboard(void)
@@ -385,9 +385,9 @@ static void test_clipboard(void)
 
 	/* An X11 window of desktop one takes the keyboard: wlroots' window manager lets X11
 	 * clients set and read the clipboard only then. */
-	const char *const xmessage[] = { "xmessage", "-bg",	"#ff0000", "-fg",     "#ff0000",
-					 "-title",   "x11-red", "-geometry", "300x200", "red",
-					 NULL };
+	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
+					 "#ff0000",  "-title", "x11-red", "-geometry",
+					 "300x200",  "red",    NULL };
 	g_autoptr(GSubprocess) window = spawn_x11(one_display, xmessage);
 	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "xclip-1-x11"), ==, RED);
 	wait_activated(one, one_window, FALSE);
@@ -402,7 +402,8 @@ static void test_clipboard(void)
 	g_assert_nonnull(g_subprocess_get_identifier(owner));
 	/* The same for the primary selection. */
 	g_autoptr(GSubprocess) primary_owner = x11_copy(one_display, "primary", "selected in X11");
-	g_autofree char *primary_read = wait_data_control_paste(compositor, TRUE, "selected in X11");
+	g_autofree char *primary_read =
+		wait_data_control_paste(compositor, TRUE, "selected in X11");
 	g_assert_cmpstr(primary_read, ==, "selected in X11");
 	g_autofree char *x11_primary = x11_paste(one_display, "primary");
 	g_assert_cmpstr(x11_primary, ==, "selected in X11");
