@@ -5,7 +5,8 @@
  * another desktop is shown, told where it is when it moves, and closed by Super+Q. The clipboard
  * (with xclip): what an X11 client copies stays its own in X11 and reaches Wayland clients of its
  * desktop; what a Wayland client copies reaches X11 clients of its desktop; another desktop sees
- * none of it, and a hidden desktop's X11 clipboard is neither taken nor replaced.
+ * none of it, and a hidden desktop's X11 clipboard is neither taken nor replaced; the confirmed
+ * transfer (Super+Shift+C, Super+Shift+V) carries an X11 copy like any other.
  */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -36,6 +37,16 @@ static const char *const super_1[] = { "-M", "logo", "1", "-m", "logo", NULL };
 static const char *const super_2[] = { "-M", "logo", "2", "-m", "logo", NULL };
 static const char *const super_q[] = { "-M", "logo", "q", "-m", "logo", NULL };
 static const char *const super_tab[] = { "-M", "logo", "-k", "Tab", "-m", "logo", NULL };
+static const char *const copy_keys[] = { "-M", "logo",	"-M", "shift", "c",
+					 "-m", "shift", "-m", "logo",  NULL };
+static const char *const paste_keys[] = { "-M", "logo",	 "-M", "shift", "v",
+					  "-m", "shift", "-m", "logo",	NULL };
+static const char *const enter[] = { "-k", "Return", NULL };
+/* Inside the compositor's message, in the middle of the output; its colours for a finished copy
+ * and for the question. */
+#define MESSAGE_Y (HEIGHT / 2 - 28)
+#define DONE 0x3d3846
+#define QUESTION 0xf5c211
 
 /* A desktop's environment, as GetDesktopEnvironment returns it. */
 static GHashTable *desktop_environment(ZtBus *bus, const char *desktop)
@@ -461,6 +472,59 @@ static void test_clipboard(void)
 	zt_bus_stop(bus);
 }
 
+/* Super+Shift+C reads an X11 copy like any other, and only the confirmed Super+Shift+V takes it
+ * to another desktop. */
+static void test_clipboard_transfer(void)
+{
+	ZtBus *bus = zt_bus_start();
+	ZtCompositor *compositor = zt_compositor_start(CLIPBOARD_CONFIG);
+	zt_bus_wait_name(bus, NAME);
+	zt_compositor_type(compositor, super_1);
+	g_autoptr(GHashTable) environment = desktop_environment(bus, "one");
+	const char *display = g_hash_table_lookup(environment, "DISPLAY");
+	g_autofree char *two_socket = zt_compositor_desktop_socket(compositor, "two");
+	g_autoptr(ZtClient) two = zt_client_connect(two_socket);
+	ZtWindow *two_window = zt_window_open(two, 200, 200, 0xff00ff00);
+	g_autoptr(ZtClipboard) two_clipboard = zt_clipboard_new(two);
+
+	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
+					 "#ff0000",  "-title", "x11-red", "-geometry",
+					 "300x200",  "red",    NULL };
+	g_autoptr(GSubprocess) window = spawn_x11(display, xmessage);
+	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "xtransfer-1-x11"), ==,
+			RED);
+	g_autoptr(GSubprocess) owner = x11_copy(display, "clipboard", "copied in X11");
+	g_autofree char *read = wait_data_control_paste(compositor, FALSE, "copied in X11");
+	g_assert_cmpstr(read, ==, "copied in X11");
+
+	zt_compositor_type(compositor, copy_keys);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, WIDTH / 2, MESSAGE_Y, DONE,
+						 "xtransfer-2-copied"),
+			==, DONE);
+	zt_compositor_type(compositor, super_2);
+	wait_activated(two, two_window, TRUE);
+	g_autofree char *before = zt_clipboard_paste(two_clipboard);
+	g_assert_null(before);
+	zt_compositor_type(compositor, paste_keys);
+	g_assert_cmphex(zt_compositor_wait_pixel(compositor, WIDTH / 2, MESSAGE_Y, QUESTION,
+						 "xtransfer-3-question"),
+			==, QUESTION);
+	zt_compositor_type(compositor, enter);
+	g_autofree char *after = NULL;
+	gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
+	while (g_strcmp0(after = zt_clipboard_paste(two_clipboard), "copied in X11") != 0) {
+		g_clear_pointer(&after, g_free);
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_usleep(50000);
+	}
+
+	g_subprocess_force_exit(owner);
+	g_subprocess_force_exit(window);
+	zt_window_destroy(two_window);
+	zt_compositor_stop(compositor);
+	zt_bus_stop(bus);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -468,5 +532,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/xwayland/terminal-display", test_terminal_display);
 	g_test_add_func("/xwayland/window", test_window);
 	g_test_add_func("/xwayland/clipboard", test_clipboard);
+	g_test_add_func("/xwayland/clipboard-transfer", test_clipboard_transfer);
 	return g_test_run();
 }
