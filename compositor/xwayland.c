@@ -25,7 +25,12 @@ struct zc_xwayland {
 	struct xwayland_view *activated;
 	struct wl_list views; // xwayland_view::link
 
+	/* Whether its window manager follows the seat's selections (zc_xwayland_follow_seat). */
+	bool following;
+
 	struct wl_listener client_created;
+	struct wl_listener client_destroy; /* on Xwayland's Wayland connection, while it is up */
+	struct wl_listener ready;
 	struct wl_listener new_surface;
 	struct wl_listener focus_change;
 };
@@ -339,8 +344,28 @@ static void handle_client_created(struct wl_listener *listener, void *data)
 	struct zc_xwayland *xwayland = wl_container_of(listener, xwayland, client_created);
 	struct wl_client *client = data;
 	struct wlr_xwayland_server *server = xwayland->wlr_xwayland->server;
-	if (server && server->wl_fd[0] >= 0 && wl_client_get_fd(client) == server->wl_fd[0])
+	if (server && server->wl_fd[0] >= 0 && wl_client_get_fd(client) == server->wl_fd[0]) {
 		zc_client_tag(client, ZC_CLIENT_DESKTOP, xwayland->desktop, NULL);
+		wl_client_add_destroy_listener(client, &xwayland->client_destroy);
+	}
+}
+
+/* Xwayland exited (it restarts on the next X11 connection): its X11 owners are gone, and the X11
+ * sources wlroots made for them would read through a window manager that is gone too. */
+static void handle_client_destroy(struct wl_listener *listener, void *data)
+{
+	struct zc_xwayland *xwayland = wl_container_of(listener, xwayland, client_destroy);
+	wl_list_remove(&xwayland->client_destroy.link);
+	wl_list_init(&xwayland->client_destroy.link);
+	if (xwayland->server->clipboard)
+		zc_clipboard_drop_x11(xwayland->server->clipboard, xwayland->desktop);
+}
+
+/* A new window manager, after a restart: wlroots forgot the seat when the one before went. */
+static void handle_ready(struct wl_listener *listener, void *data)
+{
+	struct zc_xwayland *xwayland = wl_container_of(listener, xwayland, ready);
+	zc_xwayland_follow_seat(xwayland, xwayland->following);
 }
 
 /* The X server learns its window lost the keyboard however it lost it (another desktop shown, a
@@ -411,6 +436,10 @@ struct zc_xwayland *zc_xwayland_create(struct zc_server *server, struct zc_deskt
 
 	xwayland->client_created.notify = handle_client_created;
 	wl_display_add_client_created_listener(server->display, &xwayland->client_created);
+	xwayland->client_destroy.notify = handle_client_destroy;
+	wl_list_init(&xwayland->client_destroy.link);
+	xwayland->ready.notify = handle_ready;
+	wl_signal_add(&wlr_xwayland->events.ready, &xwayland->ready);
 	xwayland->new_surface.notify = handle_new_surface;
 	wl_signal_add(&wlr_xwayland->events.new_surface, &xwayland->new_surface);
 	xwayland->focus_change.notify = handle_focus_change;
@@ -425,6 +454,8 @@ void zc_xwayland_destroy(struct zc_xwayland *xwayland)
 		return;
 	instances = g_list_remove(instances, xwayland);
 	wl_list_remove(&xwayland->client_created.link);
+	wl_list_remove(&xwayland->client_destroy.link);
+	wl_list_remove(&xwayland->ready.link);
 	wl_list_remove(&xwayland->new_surface.link);
 	wl_list_remove(&xwayland->focus_change.link);
 	/* wlroots 0.15 keeps its window manager, and its windows, after wlr_xwayland_destroy (until
@@ -447,6 +478,7 @@ void zc_xwayland_destroy(struct zc_xwayland *xwayland)
 
 void zc_xwayland_follow_seat(struct zc_xwayland *xwayland, bool follow)
 {
+	xwayland->following = follow;
 	wlr_xwayland_set_seat(xwayland->wlr_xwayland, follow ? xwayland->server->seat : NULL);
 }
 

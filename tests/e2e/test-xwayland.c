@@ -10,6 +10,9 @@
  */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "zion-test-bus.h"
 #include "zion-test-client.h"
@@ -525,6 +528,75 @@ static void test_clipboard_transfer(void)
 	zt_bus_stop(bus);
 }
 
+/* Kills the Xwayland serving display (its command line names it), and waits until it is gone. */
+static void kill_xwayland(const char *display)
+{
+	g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+	g_assert_nonnull(proc);
+	const char *name;
+	pid_t pid = 0;
+	while (!pid && (name = g_dir_read_name(proc))) {
+		g_autofree char *path = g_build_filename("/proc", name, "cmdline", NULL);
+		g_autofree char *cmdline = NULL;
+		gsize length;
+		if (!g_ascii_isdigit(name[0]) ||
+		    !g_file_get_contents(path, &cmdline, &length, NULL) || length == 0)
+			continue;
+		/* NUL-separated: the program, then its display first. */
+		const char *program = cmdline;
+		const char *first = cmdline + strlen(cmdline) + 1;
+		if (g_str_has_suffix(program, "Xwayland") && first < cmdline + length &&
+		    strcmp(first, display) == 0)
+			pid = atoi(name);
+	}
+	g_assert_cmpint(pid, >, 0);
+	g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+	g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", pid);
+	gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
+	while (g_file_test(path, G_FILE_TEST_EXISTS)) {
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_usleep(20000);
+	}
+}
+
+/* When a hidden desktop's Xwayland goes, so does its X11 copy: shown again, it offers nothing
+ * (and nothing reads through wlroots' window manager that went with it). */
+static void test_clipboard_x11_exit(void)
+{
+	ZtBus *bus = zt_bus_start();
+	ZtCompositor *compositor = zt_compositor_start(CLIPBOARD_CONFIG);
+	zt_bus_wait_name(bus, NAME);
+	zt_compositor_type(compositor, super_1);
+	g_autoptr(GHashTable) environment = desktop_environment(bus, "one");
+	const char *display = g_hash_table_lookup(environment, "DISPLAY");
+	g_autofree char *one_socket = zt_compositor_desktop_socket(compositor, "one");
+	g_autoptr(ZtClient) one = zt_client_connect(one_socket);
+	ZtWindow *one_window = zt_window_open(one, 200, 200, 0xff0000ff);
+	g_autoptr(ZtClipboard) one_clipboard = zt_clipboard_new(one);
+
+	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
+					 "#ff0000",  "-title", "x11-red", "-geometry",
+					 "300x200",  "red",    NULL };
+	g_autoptr(GSubprocess) window = spawn_x11(display, xmessage);
+	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "xexit-1-x11"), ==, RED);
+	g_autoptr(GSubprocess) owner = x11_copy(display, "clipboard", "copied in X11");
+	g_autofree char *read = wait_data_control_paste(compositor, FALSE, "copied in X11");
+	g_assert_cmpstr(read, ==, "copied in X11");
+
+	zt_compositor_type(compositor, super_2);
+	kill_xwayland(display);
+	g_assert_true(wait_exit(owner));
+	zt_compositor_type(compositor, super_1);
+	wait_activated(one, one_window, TRUE);
+	g_autofree char *pasted = zt_clipboard_paste(one_clipboard);
+	g_assert_null(pasted);
+	g_assert_true(zt_compositor_alive(compositor));
+
+	zt_window_destroy(one_window);
+	zt_compositor_stop(compositor);
+	zt_bus_stop(bus);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -533,5 +605,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/xwayland/window", test_window);
 	g_test_add_func("/xwayland/clipboard", test_clipboard);
 	g_test_add_func("/xwayland/clipboard-transfer", test_clipboard_transfer);
+	g_test_add_func("/xwayland/clipboard-x11-exit", test_clipboard_x11_exit);
 	return g_test_run();
 }
