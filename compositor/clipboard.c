@@ -11,16 +11,20 @@
 #include "client.h"
 #include "desktop.h"
 #include "server.h"
+#include "xwayland.h"
 
 /* What a desktop's clients copied last; the sources belong to them (or, after a transfer, to the
- * compositor). */
+ * compositor). An X11 source (made by wlroots' X11 window manager for an X11 owner) is held by the
+ * seat itself while its desktop has the seat: see hold_directly. */
 struct desktop_selections {
 	struct zc_clipboard *clipboard;
 	struct wlr_data_source *selection;
 	uint32_t selection_serial;
+	bool selection_x11;
 	struct wl_listener selection_destroy;
 	struct wlr_primary_selection_source *primary;
 	uint32_t primary_serial;
+	bool primary_x11;
 	struct wl_listener primary_destroy;
 };
 
@@ -83,14 +87,19 @@ static void handle_selection_target_destroy(struct wl_listener *listener, void *
 	proxy->target = NULL;
 }
 
+/* With a NULL target, an empty placeholder. */
 static struct wlr_data_source *selection_proxy_create(struct wlr_data_source *target)
 {
 	struct selection_proxy *proxy = g_new0(struct selection_proxy, 1);
 	wlr_data_source_init(&proxy->base, &selection_proxy_impl);
-	copy_mime_types(&proxy->base.mime_types, &target->mime_types);
 	proxy->target = target;
 	proxy->target_destroy.notify = handle_selection_target_destroy;
-	wl_signal_add(&target->events.destroy, &proxy->target_destroy);
+	if (target) {
+		copy_mime_types(&proxy->base.mime_types, &target->mime_types);
+		wl_signal_add(&target->events.destroy, &proxy->target_destroy);
+	} else {
+		wl_list_init(&proxy->target_destroy.link);
+	}
 	return &proxy->base;
 }
 
@@ -124,15 +133,20 @@ static void handle_primary_target_destroy(struct wl_listener *listener, void *da
 	proxy->target = NULL;
 }
 
+/* With a NULL target, an empty placeholder. */
 static struct wlr_primary_selection_source *
 primary_proxy_create(struct wlr_primary_selection_source *target)
 {
 	struct primary_proxy *proxy = g_new0(struct primary_proxy, 1);
 	wlr_primary_selection_source_init(&proxy->base, &primary_proxy_impl);
-	copy_mime_types(&proxy->base.mime_types, &target->mime_types);
 	proxy->target = target;
 	proxy->target_destroy.notify = handle_primary_target_destroy;
-	wl_signal_add(&target->events.destroy, &proxy->target_destroy);
+	if (target) {
+		copy_mime_types(&proxy->base.mime_types, &target->mime_types);
+		wl_signal_add(&target->events.destroy, &proxy->target_destroy);
+	} else {
+		wl_list_init(&proxy->target_destroy.link);
+	}
 	return &proxy->base;
 }
 
@@ -151,28 +165,101 @@ static struct desktop_selections *seat_selections(struct zc_clipboard *clipboard
 	return selections_of(clipboard, server->shown);
 }
 
-/* Gives the seat proxies for what it may offer now; leaves it alone when that has not changed. */
-static void sync_seat(struct zc_clipboard *clipboard)
+/*
+ * wlroots' X11 window manager (xwm) mirrors the seat's selection into its X server: whenever the
+ * seat's source is not one of xwm's own, it takes the X11 selection for itself, from whichever X11
+ * client owned it. So while a desktop's X11 source is its selection, the seat holds that source
+ * itself, not a proxy (offer_selection with direct); and only the X server of the desktop the seat
+ * serves follows the seat at all (zc_xwayland_follow_seat), so a hidden desktop's X11 clipboard
+ * stays with its owner, and its X11 clients neither see nor set the seat's.
+ */
+
+/* The seat holds a desktop's own source: swap an empty placeholder in, so that replacing the
+ * seat's selection destroys the placeholder and leaves the source its desktop's. */
+static void take_back_selection(struct zc_clipboard *clipboard)
 {
 	struct wlr_seat *seat = clipboard->server->seat;
+	clipboard->seat_selection_direct = false;
+	if (seat->selection_source != clipboard->seat_selection)
+		return;
+	wl_list_remove(&seat->selection_source_destroy.link);
+	seat->selection_source = selection_proxy_create(NULL);
+	wl_signal_add(&seat->selection_source->events.destroy, &seat->selection_source_destroy);
+}
+
+static void take_back_primary(struct zc_clipboard *clipboard)
+{
+	struct wlr_seat *seat = clipboard->server->seat;
+	clipboard->seat_primary_direct = false;
+	if (seat->primary_selection_source != clipboard->seat_primary)
+		return;
+	wl_list_remove(&seat->primary_selection_source_destroy.link);
+	seat->primary_selection_source = primary_proxy_create(NULL);
+	wl_signal_add(&seat->primary_selection_source->events.destroy,
+		      &seat->primary_selection_source_destroy);
+}
+
+static void offer_selection(struct zc_clipboard *clipboard, struct wlr_data_source *source,
+			    bool direct, uint32_t serial)
+{
+	if (source == clipboard->seat_selection && direct == clipboard->seat_selection_direct)
+		return;
+	if (clipboard->seat_selection_direct)
+		take_back_selection(clipboard);
+	clipboard->seat_selection = source;
+	clipboard->seat_selection_direct = direct;
+	struct wlr_data_source *offered =
+		direct || !source ? source : selection_proxy_create(source);
+	wlr_seat_set_selection(clipboard->server->seat, offered, serial);
+}
+
+static void offer_primary(struct zc_clipboard *clipboard,
+			  struct wlr_primary_selection_source *source, bool direct, uint32_t serial)
+{
+	if (source == clipboard->seat_primary && direct == clipboard->seat_primary_direct)
+		return;
+	if (clipboard->seat_primary_direct)
+		take_back_primary(clipboard);
+	clipboard->seat_primary = source;
+	clipboard->seat_primary_direct = direct;
+	struct wlr_primary_selection_source *offered =
+		direct || !source ? source : primary_proxy_create(source);
+	clipboard->offering = true;
+	wlr_seat_set_primary_selection(clipboard->server->seat, offered, serial);
+	clipboard->offering = false;
+}
+
+static void follow_seat(struct zc_desktop *desktop, bool follow)
+{
+	if (desktop && desktop->xwayland)
+		zc_xwayland_follow_seat(desktop->xwayland, follow);
+}
+
+/* Gives the seat what it may offer now; leaves it alone when that has not changed. */
+static void sync_seat(struct zc_clipboard *clipboard)
+{
 	struct desktop_selections *selections = seat_selections(clipboard);
-	struct wlr_data_source *selection = selections ? selections->selection : NULL;
-	if (selection != clipboard->seat_selection) {
-		clipboard->seat_selection = selection;
-		if (selection)
-			wlr_seat_set_selection(seat, selection_proxy_create(selection),
-					       selections->selection_serial);
-		else
-			wlr_seat_set_selection(seat, NULL, 0);
+	struct zc_desktop *desktop = selections ? clipboard->server->shown : NULL;
+	if (desktop != clipboard->seat_desktop) {
+		/* Emptied first, the X server that followed the seat lets go of the X11 selection
+		 * it took for it (its X11 owners keep theirs), then stops following. */
+		offer_selection(clipboard, NULL, false, 0);
+		offer_primary(clipboard, NULL, false, 0);
+		follow_seat(clipboard->seat_desktop, false);
 	}
-	struct wlr_primary_selection_source *primary = selections ? selections->primary : NULL;
-	if (primary != clipboard->seat_primary) {
-		clipboard->seat_primary = primary;
-		if (primary)
-			wlr_seat_set_primary_selection(seat, primary_proxy_create(primary),
-						       selections->primary_serial);
-		else
-			wlr_seat_set_primary_selection(seat, NULL, 0);
+	if (selections) {
+		offer_selection(clipboard, selections->selection, selections->selection_x11,
+				selections->selection_serial);
+		offer_primary(clipboard, selections->primary, selections->primary_x11,
+			      selections->primary_serial);
+	} else {
+		offer_selection(clipboard, NULL, false, 0);
+		offer_primary(clipboard, NULL, false, 0);
+	}
+	if (desktop != clipboard->seat_desktop) {
+		clipboard->seat_desktop = desktop;
+		/* It takes the X11 selection for a Wayland source now, for its X11 clients. */
+		follow_seat(desktop, true);
 	}
 }
 
@@ -180,18 +267,34 @@ static void handle_selection_destroy(struct wl_listener *listener, void *data)
 {
 	struct desktop_selections *selections =
 		wl_container_of(listener, selections, selection_destroy);
+	struct zc_clipboard *clipboard = selections->clipboard;
 	wl_list_remove(&selections->selection_destroy.link);
+	if (clipboard->seat_selection_direct &&
+	    clipboard->seat_selection == selections->selection) {
+		/* The seat, which holds it, lets go of it itself (and tells the focused client). */
+		clipboard->seat_selection = NULL;
+		clipboard->seat_selection_direct = false;
+		selections->selection = NULL;
+		return;
+	}
 	selections->selection = NULL;
-	sync_seat(selections->clipboard);
+	sync_seat(clipboard);
 }
 
 static void handle_primary_destroy(struct wl_listener *listener, void *data)
 {
 	struct desktop_selections *selections =
 		wl_container_of(listener, selections, primary_destroy);
+	struct zc_clipboard *clipboard = selections->clipboard;
 	wl_list_remove(&selections->primary_destroy.link);
+	if (clipboard->seat_primary_direct && clipboard->seat_primary == selections->primary) {
+		clipboard->seat_primary = NULL;
+		clipboard->seat_primary_direct = false;
+		selections->primary = NULL;
+		return;
+	}
 	selections->primary = NULL;
-	sync_seat(selections->clipboard);
+	sync_seat(clipboard);
 }
 
 static void selections_free(struct desktop_selections *selections)
@@ -222,10 +325,11 @@ static struct desktop_selections *selections_of(struct zc_clipboard *clipboard,
 }
 
 static void replace_selection(struct desktop_selections *selections, struct wlr_data_source *source,
-			      uint32_t serial)
+			      bool x11, uint32_t serial)
 {
 	struct wlr_data_source *old = selections->selection;
 	selections->selection_serial = serial;
+	selections->selection_x11 = x11;
 	if (source == old)
 		return;
 	if (old)
@@ -239,10 +343,11 @@ static void replace_selection(struct desktop_selections *selections, struct wlr_
 }
 
 static void replace_primary(struct desktop_selections *selections,
-			    struct wlr_primary_selection_source *source, uint32_t serial)
+			    struct wlr_primary_selection_source *source, bool x11, uint32_t serial)
 {
 	struct wlr_primary_selection_source *old = selections->primary;
 	selections->primary_serial = serial;
+	selections->primary_x11 = x11;
 	if (source == old)
 		return;
 	if (old)
@@ -255,9 +360,11 @@ static void replace_primary(struct desktop_selections *selections,
 }
 
 /* The desktop of the client asking: its own, or the shown one for the privileged socket. */
-static struct desktop_selections *requester_selections(struct zc_clipboard *clipboard)
+static struct desktop_selections *requester_selections(struct zc_clipboard *clipboard, bool *x11)
 {
 	struct zc_desktop *desktop = g_steal_pointer(&clipboard->requester);
+	*x11 = clipboard->requester_x11;
+	clipboard->requester_x11 = false;
 	return selections_of(clipboard, desktop ? desktop : clipboard->server->shown);
 }
 
@@ -266,7 +373,9 @@ static void handle_request_set_selection(struct wl_listener *listener, void *dat
 	struct zc_clipboard *clipboard =
 		wl_container_of(listener, clipboard, request_set_selection);
 	struct wlr_seat_request_set_selection_event *event = data;
-	replace_selection(requester_selections(clipboard), event->source, event->serial);
+	bool x11;
+	struct desktop_selections *selections = requester_selections(clipboard, &x11);
+	replace_selection(selections, event->source, x11 && event->source, event->serial);
 }
 
 static void handle_request_set_primary_selection(struct wl_listener *listener, void *data)
@@ -274,7 +383,31 @@ static void handle_request_set_primary_selection(struct wl_listener *listener, v
 	struct zc_clipboard *clipboard =
 		wl_container_of(listener, clipboard, request_set_primary_selection);
 	struct wlr_seat_request_set_primary_selection_event *event = data;
-	replace_primary(requester_selections(clipboard), event->source, event->serial);
+	bool x11;
+	struct desktop_selections *selections = requester_selections(clipboard, &x11);
+	replace_primary(selections, event->source, x11 && event->source, event->serial);
+}
+
+/*
+ * wlroots' X11 window manager sets an X11 owner's primary selection on the seat itself, with no
+ * request: only the X server of the desktop the seat serves follows it, so it is that desktop's,
+ * and the seat (which has just destroyed what it held) keeps it.
+ */
+static void handle_set_primary_selection(struct wl_listener *listener, void *data)
+{
+	struct zc_clipboard *clipboard =
+		wl_container_of(listener, clipboard, set_primary_selection);
+	struct wlr_seat *seat = clipboard->server->seat;
+	struct wlr_primary_selection_source *source = seat->primary_selection_source;
+	if (clipboard->offering || !source || source == clipboard->seat_primary)
+		return;
+	g_assert(clipboard->seat_desktop);
+	clipboard->requester = NULL;
+	clipboard->requester_x11 = false;
+	clipboard->seat_primary = source;
+	clipboard->seat_primary_direct = true;
+	replace_primary(selections_of(clipboard, clipboard->seat_desktop), source, true,
+			seat->primary_selection_serial);
 }
 
 static void handle_focus_change(struct wl_listener *listener, void *data)
@@ -299,6 +432,7 @@ static void handle_protocol_message(void *data, enum wl_protocol_logger_type typ
 		strcmp(name, "set_selection") == 0 || strcmp(name, "set_primary_selection") == 0;
 	clipboard->requester =
 		selection ? zc_client_desktop(wl_resource_get_client(message->resource)) : NULL;
+	clipboard->requester_x11 = false;
 }
 
 struct zc_clipboard *zc_clipboard_create(struct zc_server *server)
@@ -315,6 +449,9 @@ struct zc_clipboard *zc_clipboard_create(struct zc_server *server)
 	clipboard->request_set_primary_selection.notify = handle_request_set_primary_selection;
 	wl_signal_add(&server->seat->events.request_set_primary_selection,
 		      &clipboard->request_set_primary_selection);
+	clipboard->set_primary_selection.notify = handle_set_primary_selection;
+	wl_signal_add(&server->seat->events.set_primary_selection,
+		      &clipboard->set_primary_selection);
 	clipboard->focus_change.notify = handle_focus_change;
 	wl_signal_add(&server->seat->keyboard_state.events.focus_change, &clipboard->focus_change);
 	clipboard->transfer = zc_clipboard_transfer_create(clipboard);
@@ -328,11 +465,13 @@ void zc_clipboard_destroy(struct zc_clipboard *clipboard)
 	zc_clipboard_transfer_destroy(clipboard->transfer);
 	wl_list_remove(&clipboard->request_set_selection.link);
 	wl_list_remove(&clipboard->request_set_primary_selection.link);
+	wl_list_remove(&clipboard->set_primary_selection.link);
 	wl_list_remove(&clipboard->focus_change.link);
 	wl_protocol_logger_destroy(clipboard->logger);
-	/* The seat's proxies go before the sources they forward to. */
-	wlr_seat_set_selection(clipboard->server->seat, NULL, 0);
-	wlr_seat_set_primary_selection(clipboard->server->seat, NULL, 0);
+	/* What the seat holds goes before the sources it forwards to or holds. */
+	offer_selection(clipboard, NULL, false, 0);
+	offer_primary(clipboard, NULL, false, 0);
+	follow_seat(clipboard->seat_desktop, false);
 	g_hash_table_unref(clipboard->desktops);
 	g_free(clipboard);
 }
@@ -343,9 +482,10 @@ void zc_clipboard_desktop_shown(struct zc_clipboard *clipboard)
 	sync_seat(clipboard);
 }
 
-void zc_clipboard_set_requester(struct zc_clipboard *clipboard, struct zc_desktop *desktop)
+void zc_clipboard_set_x11_requester(struct zc_clipboard *clipboard, struct zc_desktop *desktop)
 {
 	clipboard->requester = desktop;
+	clipboard->requester_x11 = true;
 }
 
 struct wlr_data_source *zc_clipboard_selection(struct zc_clipboard *clipboard,
@@ -357,6 +497,16 @@ struct wlr_data_source *zc_clipboard_selection(struct zc_clipboard *clipboard,
 void zc_clipboard_set_selection(struct zc_clipboard *clipboard, struct zc_desktop *desktop,
 				struct wlr_data_source *source)
 {
-	replace_selection(selections_of(clipboard, desktop), source,
+	replace_selection(selections_of(clipboard, desktop), source, false,
 			  wl_display_next_serial(clipboard->server->display));
+}
+
+void zc_clipboard_drop_x11(struct zc_clipboard *clipboard, struct zc_desktop *desktop)
+{
+	struct desktop_selections *selections = selections_of(clipboard, desktop);
+	uint32_t serial = wl_display_next_serial(clipboard->server->display);
+	if (selections->selection_x11)
+		replace_selection(selections, NULL, false, serial);
+	if (selections->primary_x11)
+		replace_primary(selections, NULL, false, serial);
 }

@@ -3,7 +3,10 @@
  * client of that desktop set (clients of the privileged socket act on the shown desktop). The seat
  * never holds a client's source, only a compositor-owned proxy that forwards to the shown desktop's
  * source, so replacing the seat's selection on a switch cancels nothing, and a client never sees
- * another desktop's clipboard. Copying across desktops is clipboard-transfer.c's explicit action.
+ * another desktop's clipboard; the exception is an X11 source, which the seat holds itself while
+ * its desktop is shown, because wlroots' X11 window manager takes the X11 selection from its owner
+ * whenever the seat holds any other kind (clipboard.c says more). Copying across desktops is
+ * clipboard-transfer.c's explicit action.
  */
 #pragma once
 
@@ -20,16 +23,25 @@ struct zc_clipboard {
 	struct zc_server *server;
 	GHashTable *desktops; /* zc_desktop -> its selections, made on first use */
 	/* The desktop of the client whose set_selection request is being dispatched (protocol
-	 * logger, or an X11 event: zc_clipboard_set_requester), or NULL: the shown one. */
+	 * logger, or an X11 event: zc_clipboard_set_x11_requester), or NULL: the shown one. */
 	struct zc_desktop *requester;
+	bool requester_x11; /* the request is wlroots' X11 window manager's, for an X11 owner */
 	struct wl_protocol_logger *logger;
-	/* The desktop sources the seat's proxies forward to now (NULL: the seat has none). */
+	/* The desktop whose selections the seat offers, and whose X server alone follows the seat
+	 * (NULL: none). */
+	struct zc_desktop *seat_desktop;
+	/* The desktop sources the seat offers now (NULL: the seat has none): through a proxy, or,
+	 * for an X11 source, held by the seat itself (direct). */
 	struct wlr_data_source *seat_selection;
+	bool seat_selection_direct;
 	struct wlr_primary_selection_source *seat_primary;
+	bool seat_primary_direct;
+	bool offering; /* while clipboard.c sets the seat's primary selection itself */
 	struct zc_clipboard_transfer *transfer;
 
 	struct wl_listener request_set_selection;
 	struct wl_listener request_set_primary_selection;
+	struct wl_listener set_primary_selection;
 	struct wl_listener focus_change;
 };
 
@@ -41,9 +53,12 @@ void zc_clipboard_destroy(struct zc_clipboard *clipboard);
  * Also takes down a transfer confirmation for another desktop. */
 void zc_clipboard_desktop_shown(struct zc_clipboard *clipboard);
 
-/* The seat's next selection request comes from a client of desktop: for requests made from C
- * (wlroots' X11 window manager for an X11 client) rather than by a Wayland request. */
-void zc_clipboard_set_requester(struct zc_clipboard *clipboard, struct zc_desktop *desktop);
+/* The seat's next selection request comes from wlroots' X11 window manager, for an X11 client of
+ * desktop, rather than by a Wayland request. */
+void zc_clipboard_set_x11_requester(struct zc_clipboard *clipboard, struct zc_desktop *desktop);
+
+/* Drops desktop's selections that X11 clients own: for when its X server goes. */
+void zc_clipboard_drop_x11(struct zc_clipboard *clipboard, struct zc_desktop *desktop);
 
 /* The desktop's selection source, or NULL when it has none. */
 struct wlr_data_source *zc_clipboard_selection(struct zc_clipboard *clipboard,

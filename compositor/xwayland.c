@@ -25,7 +25,12 @@ struct zc_xwayland {
 	struct xwayland_view *activated;
 	struct wl_list views; // xwayland_view::link
 
+	/* Whether its window manager follows the seat's selections (zc_xwayland_follow_seat). */
+	bool following;
+
 	struct wl_listener client_created;
+	struct wl_listener client_destroy; /* on Xwayland's Wayland connection, while it is up */
+	struct wl_listener ready;
 	struct wl_listener new_surface;
 	struct wl_listener focus_change;
 };
@@ -339,8 +344,28 @@ static void handle_client_created(struct wl_listener *listener, void *data)
 	struct zc_xwayland *xwayland = wl_container_of(listener, xwayland, client_created);
 	struct wl_client *client = data;
 	struct wlr_xwayland_server *server = xwayland->wlr_xwayland->server;
-	if (server && server->wl_fd[0] >= 0 && wl_client_get_fd(client) == server->wl_fd[0])
+	if (server && server->wl_fd[0] >= 0 && wl_client_get_fd(client) == server->wl_fd[0]) {
 		zc_client_tag(client, ZC_CLIENT_DESKTOP, xwayland->desktop, NULL);
+		wl_client_add_destroy_listener(client, &xwayland->client_destroy);
+	}
+}
+
+/* Xwayland exited (it restarts on the next X11 connection): its X11 owners are gone, and the X11
+ * sources wlroots made for them would read through a window manager that is gone too. */
+static void handle_client_destroy(struct wl_listener *listener, void *data)
+{
+	struct zc_xwayland *xwayland = wl_container_of(listener, xwayland, client_destroy);
+	wl_list_remove(&xwayland->client_destroy.link);
+	wl_list_init(&xwayland->client_destroy.link);
+	if (xwayland->server->clipboard)
+		zc_clipboard_drop_x11(xwayland->server->clipboard, xwayland->desktop);
+}
+
+/* A new window manager, after a restart: wlroots forgot the seat when the one before went. */
+static void handle_ready(struct wl_listener *listener, void *data)
+{
+	struct zc_xwayland *xwayland = wl_container_of(listener, xwayland, ready);
+	zc_xwayland_follow_seat(xwayland, xwayland->following);
 }
 
 /* The X server learns its window lost the keyboard however it lost it (another desktop shown, a
@@ -359,14 +384,16 @@ static void handle_focus_change(struct wl_listener *listener, void *data)
 /*
  * wlroots' window manager sets the seat's selection for an X11 client from C, not through a
  * request of Xwayland's, so clipboard.c cannot tell its desktop from the client. Every X11 event
- * passes here first: whatever selection its handling sets is this server's desktop's.
+ * passes here first: whatever selection its handling sets is this server's desktop's, and an X11
+ * client's.
  */
 static int handle_x11_event(struct wlr_xwm *xwm, xcb_generic_event_t *event)
 {
 	for (GList *l = instances; l; l = l->next) {
 		struct zc_xwayland *xwayland = l->data;
 		if (xwayland->wlr_xwayland->xwm == xwm)
-			zc_clipboard_set_requester(xwayland->server->clipboard, xwayland->desktop);
+			zc_clipboard_set_x11_requester(xwayland->server->clipboard,
+						       xwayland->desktop);
 	}
 	return 0; /* wlroots handles the event as usual */
 }
@@ -389,7 +416,7 @@ struct zc_xwayland *zc_xwayland_create(struct zc_server *server, struct zc_deskt
 	xwayland->desktop = desktop;
 	xwayland->wlr_xwayland = wlr_xwayland;
 	wl_list_init(&xwayland->views);
-	wlr_xwayland_set_seat(wlr_xwayland, server->seat);
+	/* No seat until clipboard.c says its desktop has it (zc_xwayland_follow_seat). */
 	/* The arrow of the compositor's theme and size (cursor.c), not X11's cross. */
 	const char *size_text = g_getenv("XCURSOR_SIZE");
 	int size = size_text ? atoi(size_text) : 0;
@@ -409,6 +436,10 @@ struct zc_xwayland *zc_xwayland_create(struct zc_server *server, struct zc_deskt
 
 	xwayland->client_created.notify = handle_client_created;
 	wl_display_add_client_created_listener(server->display, &xwayland->client_created);
+	xwayland->client_destroy.notify = handle_client_destroy;
+	wl_list_init(&xwayland->client_destroy.link);
+	xwayland->ready.notify = handle_ready;
+	wl_signal_add(&wlr_xwayland->events.ready, &xwayland->ready);
 	xwayland->new_surface.notify = handle_new_surface;
 	wl_signal_add(&wlr_xwayland->events.new_surface, &xwayland->new_surface);
 	xwayland->focus_change.notify = handle_focus_change;
@@ -423,6 +454,8 @@ void zc_xwayland_destroy(struct zc_xwayland *xwayland)
 		return;
 	instances = g_list_remove(instances, xwayland);
 	wl_list_remove(&xwayland->client_created.link);
+	wl_list_remove(&xwayland->client_destroy.link);
+	wl_list_remove(&xwayland->ready.link);
 	wl_list_remove(&xwayland->new_surface.link);
 	wl_list_remove(&xwayland->focus_change.link);
 	/* wlroots 0.15 keeps its window manager, and its windows, after wlr_xwayland_destroy (until
@@ -434,10 +467,19 @@ void zc_xwayland_destroy(struct zc_xwayland *xwayland)
 			handle_unmap(&xview->unmap, xview->xsurface);
 		handle_destroy(&xview->destroy, xview->xsurface);
 	}
+	/* Its X11 sources would read through a window manager that is gone. */
+	if (xwayland->server->clipboard)
+		zc_clipboard_drop_x11(xwayland->server->clipboard, xwayland->desktop);
 	wlr_xwayland_destroy(xwayland->wlr_xwayland);
 	if (xwayland->cursor_theme)
 		wlr_xcursor_theme_destroy(xwayland->cursor_theme);
 	g_free(xwayland);
+}
+
+void zc_xwayland_follow_seat(struct zc_xwayland *xwayland, bool follow)
+{
+	xwayland->following = follow;
+	wlr_xwayland_set_seat(xwayland->wlr_xwayland, follow ? xwayland->server->seat : NULL);
 }
 
 const char *zc_xwayland_display(struct zc_xwayland *xwayland)
