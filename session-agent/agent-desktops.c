@@ -165,6 +165,9 @@ static gboolean on_destroy(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invo
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	g_message("desktop %s destroyed", name);
+	g_autoptr(GError) forgotten = NULL;
+	if (!zion_usage_history_forget(agent->usage, name, &forgotten))
+		g_warning("%s", forgotten->message);
 	g_hash_table_remove(agent->desktops, name);
 	emit_changed(agent, name, "destroyed");
 	zion_dbus_agent1_complete_destroy(skeleton, invocation);

@@ -99,6 +99,11 @@ int main(int argc, char **argv)
 		g_printerr("zion-agent: %s\n", error->message);
 		return 1;
 	}
+	agent.usage = zion_usage_history_open(agent.state_dir, &error);
+	if (!agent.usage) {
+		g_printerr("zion-agent: %s\n", error->message);
+		return 1;
+	}
 	agent.connection = connect_bus(bus_address, &error);
 	if (!agent.connection) {
 		g_printerr("zion-agent: cannot connect to the bus: %s\n", error->message);
@@ -129,6 +134,7 @@ int main(int argc, char **argv)
 	g_object_unref(agent.skeleton);
 	g_object_unref(agent.connection);
 	zion_persona_store_free(agent.personas);
+	zion_usage_history_close(agent.usage);
 	g_free(agent.state_dir);
 	g_free(agent.bridge);
 	g_free(agent.bridge_address);

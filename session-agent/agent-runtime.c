@@ -394,6 +394,10 @@ static void activation_done(struct activation *a, GError *error)
 		zion_agent_return_error(a->invocation, error);
 	} else {
 		zion_agent_set_state(agent, record, ZION_DESKTOP_RUNNING, NULL);
+		g_autoptr(GError) history = NULL;
+		if (!zion_usage_history_started(agent->usage, record->name, record->activated_at,
+						&history))
+			g_warning("%s", history->message);
 		autostart(agent, record);
 		g_message("desktop %s activated in %.1f ms", record->name,
 			  (g_get_monotonic_time() - a->start) / 1000.0);
@@ -496,7 +500,17 @@ struct deactivation {
 	ZionAgent *agent;
 	ZionDesktopRecord *record;
 	GDBusMethodInvocation *invocation;
+	ZionUsage usage; /* what the session used, read before it stops */
 };
+
+/* A session's end in the usage history. */
+static void record_end(ZionAgent *agent, const char *desktop, const ZionUsage *usage)
+{
+	g_autoptr(GError) error = NULL;
+	if (!zion_usage_history_ended(agent->usage, desktop, g_get_real_time() / G_USEC_PER_SEC,
+				      usage->cpu_ns, usage->memory_peak, &error))
+		g_warning("%s", error->message);
+}
 
 /* Runs in a worker thread: touches the record's files, never the record. */
 static void tear_down_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
@@ -527,6 +541,7 @@ static void on_torn_down(GObject *source, GAsyncResult *result, gpointer data)
 	 * next start of the agent tries again. */
 	forget_activation(d->record, error ? 0 : (guint)version);
 	zion_agent_set_state(d->agent, d->record, ZION_DESKTOP_STOPPED, NULL);
+	record_end(d->agent, d->record->name, &d->usage);
 	if (error)
 		zion_agent_return_error(d->invocation, error);
 	else
@@ -550,7 +565,10 @@ static gboolean on_deactivate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *i
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	struct deactivation *d = g_new0(struct deactivation, 1);
-	*d = (struct deactivation){ agent, record, invocation };
+	*d = (struct deactivation){ .agent = agent, .record = record, .invocation = invocation };
+	g_autofree char *container = container_name(agent, name);
+	if (!zion_cgroup_usage(container, &d->usage, NULL))
+		d->usage = (ZionUsage){ 0 };
 	g_autoptr(GTask) task = g_task_new(NULL, NULL, on_torn_down, d);
 	g_task_set_task_data(task, d, NULL);
 	g_task_run_in_thread(task, tear_down_in_thread);
@@ -683,6 +701,21 @@ static gboolean on_usage(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoca
 			      g_variant_new_uint64(usage.memory_peak));
 	guint64 uptime = live ? g_get_real_time() / G_USEC_PER_SEC - record->activated_at : 0;
 	g_variant_builder_add(&builder, "{sv}", "uptime-s", g_variant_new_uint64(uptime));
+	/* Over every session in the history, this one included. */
+	ZionUsageTotals totals = { 0 };
+	if (!zion_usage_history_totals(agent->usage, name, &totals, &error)) {
+		zion_agent_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	g_variant_builder_add(&builder, "{sv}", "total-cpu-ns",
+			      g_variant_new_uint64(totals.cpu_ns + usage.cpu_ns));
+	g_variant_builder_add(&builder, "{sv}", "total-uptime-s",
+			      g_variant_new_uint64(totals.uptime_s + uptime));
+	g_variant_builder_add(&builder, "{sv}", "total-memory-peak",
+			      g_variant_new_uint64(MAX(totals.memory_peak, usage.memory_peak)));
+	g_variant_builder_add(&builder, "{sv}", "sessions", g_variant_new_uint32(totals.sessions));
+	g_variant_builder_add(&builder, "{sv}", "last-activated",
+			      g_variant_new_int64(totals.last_started));
 	g_variant_builder_add(&builder, "{sv}", "activations",
 			      g_variant_new_uint32(record->activations));
 	g_variant_builder_add(&builder, "{sv}", "state",
@@ -721,6 +754,7 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 		/* Stopping with save: finish the save. */
 		g_message("desktop %s: was saving its session; saving it now", record->name);
 		stop_and_unmount(agent, record);
+		record_end(agent, record->name, &(ZionUsage){ 0 });
 		version = finish_saving(agent, record, &error);
 		if (!version) {
 			g_warning("%s (kept for the next try)", error->message);
@@ -732,6 +766,8 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 		g_message("desktop %s: was %s when the agent stopped; cleaning up", record->name,
 			  zion_desktop_state_names[record->state]);
 		tear_down(agent, record);
+		/* What it used died with it. */
+		record_end(agent, record->name, &(ZionUsage){ 0 });
 	}
 	forget_activation(record, version);
 	record->state = ZION_DESKTOP_STOPPED;
@@ -739,8 +775,34 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 		g_warning("%s", error->message);
 }
 
+/* Every minute, a sample of what each running desktop uses, for the history. */
+#define SAMPLE_SECONDS 60
+
+static gboolean sample_usage(gpointer data)
+{
+	ZionAgent *agent = data;
+	GHashTableIter iter;
+	ZionDesktopRecord *record;
+	g_hash_table_iter_init(&iter, agent->desktops);
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&record)) {
+		if (record->state != ZION_DESKTOP_RUNNING &&
+		    record->state != ZION_DESKTOP_HIBERNATED)
+			continue;
+		g_autofree char *container = container_name(agent, record->name);
+		ZionUsage usage;
+		g_autoptr(GError) error = NULL;
+		if (!zion_cgroup_usage(container, &usage, &error) ||
+		    !zion_usage_history_sample(agent->usage, record->name, now, usage.cpu_ns,
+					       usage.memory, &error))
+			g_message("desktop %s: no usage sample: %s", record->name, error->message);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
 void zion_agent_runtime_init(ZionAgent *agent)
 {
+	g_timeout_add_seconds(SAMPLE_SECONDS, sample_usage, agent);
 	g_signal_connect(agent->skeleton, "handle-activate", G_CALLBACK(on_activate), agent);
 	g_signal_connect(agent->skeleton, "handle-deactivate", G_CALLBACK(on_deactivate), agent);
 	g_signal_connect(agent->skeleton, "handle-hibernate", G_CALLBACK(on_hibernate), agent);

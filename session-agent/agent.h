@@ -10,6 +10,7 @@
 #include "container.h"
 #include "desktop-record.h"
 #include "persona-store.h"
+#include "usage-history.h"
 #include "zion-agent-dbus.h"
 
 typedef struct {
@@ -23,6 +24,7 @@ typedef struct {
 	/* The NAT desktops' bridge and its address (the gateway, with the network's prefix). */
 	char *bridge;
 	char *bridge_address;
+	ZionUsageHistory *usage;
 	/* Name to ZionDesktopRecord, every desktop of every user. */
 	GHashTable *desktops;
 } ZionAgent;

@@ -287,7 +287,7 @@ static int desktop_usage(const ZionctlOptions *options, int argc, char **argv)
 	int status = 0;
 	if (!parse("NAME",
 		   "Show what a desktop used: CPU time, memory now and at peak, uptime and "
-		   "activations.",
+		   "activations, and over all its sessions (the agent's history).",
 		   NULL, 1, &argc, &argv, &status))
 		return status;
 	g_autoptr(GError) error = NULL;
@@ -305,11 +305,24 @@ static int desktop_usage(const ZionctlOptions *options, int argc, char **argv)
 	g_variant_lookup(usage, "uptime-s", "t", &uptime);
 	g_variant_lookup(usage, "activations", "u", &activations);
 	g_variant_lookup(usage, "state", "&s", &state);
+	guint64 total_cpu = 0, total_uptime = 0, total_peak = 0;
+	gint64 last = 0;
+	g_variant_lookup(usage, "total-cpu-ns", "t", &total_cpu);
+	g_variant_lookup(usage, "total-uptime-s", "t", &total_uptime);
+	g_variant_lookup(usage, "total-memory-peak", "t", &total_peak);
+	g_variant_lookup(usage, "last-activated", "x", &last);
 	g_autofree char *memory_text = g_format_size_full(memory, G_FORMAT_SIZE_IEC_UNITS);
 	g_autofree char *peak_text = g_format_size_full(peak, G_FORMAT_SIZE_IEC_UNITS);
+	g_autofree char *total_peak_text = g_format_size_full(total_peak, G_FORMAT_SIZE_IEC_UNITS);
+	g_autoptr(GDateTime) last_time = last ? g_date_time_new_from_unix_local(last) : NULL;
+	g_autofree char *last_text =
+		last_time ? g_date_time_format(last_time, "%Y-%m-%d %H:%M:%S") : g_strdup("never");
 	printf("state        %s\ncpu time     %.3f s\nmemory       %s (peak %s)\n"
-	       "uptime       %" G_GUINT64_FORMAT " s\nactivations  %u\n",
-	       state, cpu / 1e9, memory_text, peak_text, uptime, activations);
+	       "uptime       %" G_GUINT64_FORMAT " s\nactivations  %u\n"
+	       "all sessions cpu time %.3f s, uptime %" G_GUINT64_FORMAT " s, peak %s\n"
+	       "last started %s\n",
+	       state, cpu / 1e9, memory_text, peak_text, uptime, activations, total_cpu / 1e9,
+	       total_uptime, total_peak_text, last_text);
 	return 0;
 }
 

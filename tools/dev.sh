@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 packages="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev clang-format
-  libglib2.0-dev libfyaml-dev
+  libglib2.0-dev libfyaml-dev libsqlite3-dev
   libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev
   libpango1.0-dev libdrm-dev fonts-dejavu-core dbus-daemon
   grim wtype weston foot gtk-4-examples swaybg wlr-randr swayidle sway wayland-utils wl-clipboard
