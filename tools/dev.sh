@@ -15,7 +15,7 @@ packages="
   libwlroots-dev libwayland-dev wayland-protocols libxkbcommon-dev libpixman-1-dev libcairo2-dev
   libpango1.0-dev libdrm-dev fonts-dejavu-core dbus-daemon
   grim wtype weston foot gtk-4-examples swaybg wlr-randr swayidle sway wayland-utils wl-clipboard
-  lxc lxc-dev busybox-static xwayland x11-utils mmdebstrap
+  lxc lxc-dev busybox-static xwayland x11-utils xclip mmdebstrap
 "
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }
