@@ -593,6 +593,7 @@ static void test_clipboard_x11_exit(void)
 	zt_compositor_type(compositor, super_2);
 	kill_xwayland(display);
 	g_assert_true(wait_exit(owner));
+	g_assert_true(wait_exit(window));
 	zt_compositor_type(compositor, super_1);
 	wait_activated(one, one_window, TRUE);
 	g_autofree char *pasted = zt_clipboard_paste(one_clipboard);
