@@ -121,7 +121,7 @@ static void stop_listening(struct zc_desktop *desktop)
 {
 	if (desktop->listen_fd < 0)
 		return;
-	zc_xwayland_destroy(desktop->xwayland);
+	g_clear_pointer(&desktop->xwayland, zc_xwayland_destroy);
 	g_source_destroy(desktop->accept_source);
 	g_source_unref(desktop->accept_source);
 	close(desktop->listen_fd);

@@ -350,8 +350,9 @@ static void handle_client_created(struct wl_listener *listener, void *data)
 	}
 }
 
-/* Xwayland exited (it restarts on the next X11 connection): its X11 owners are gone, and the X11
- * sources wlroots made for them would read through a window manager that is gone too. */
+/* Xwayland exited (wlroots starts it again, on the next X11 connection, only if it had run for
+ * more than 5 seconds): its X11 owners are gone, and the X11 sources wlroots made for them would
+ * read through a window manager that is gone too. */
 static void handle_client_destroy(struct wl_listener *listener, void *data)
 {
 	struct zc_xwayland *xwayland = wl_container_of(listener, xwayland, client_destroy);

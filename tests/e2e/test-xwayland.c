@@ -467,6 +467,13 @@ static void test_clipboard(void)
 	g_autofree char *from_wayland = x11_paste_finish(reader);
 	g_assert_cmpstr(from_wayland, ==, "copied in Wayland");
 
+	/* Hidden again, desktop one's X11 clients read nothing, and do not wait for it: wlroots'
+	 * window manager let go of the X11 selection it held for the Wayland copy. */
+	zt_compositor_type(compositor, super_2);
+	wait_activated(two, two_window, TRUE);
+	g_autofree char *hidden_after = x11_paste(one_display, "clipboard");
+	g_assert_null(hidden_after);
+
 	g_subprocess_force_exit(primary_owner);
 	g_subprocess_force_exit(window);
 	zt_window_destroy(one_window);
@@ -586,6 +593,7 @@ static void test_clipboard_x11_exit(void)
 	zt_compositor_type(compositor, super_2);
 	kill_xwayland(display);
 	g_assert_true(wait_exit(owner));
+	g_assert_true(wait_exit(window));
 	zt_compositor_type(compositor, super_1);
 	wait_activated(one, one_window, TRUE);
 	g_autofree char *pasted = zt_clipboard_paste(one_clipboard);
