@@ -20,25 +20,104 @@ static gboolean on_list(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocat
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* A build under way. */
+typedef struct {
+	ZionAgent *agent;
+	GDBusMethodInvocation *invocation;
+	char *name, *kind, *suite;
+	char *operation; /* "image NAME", as Progress names it */
+} Build;
+
+static void build_free(Build *build)
+{
+	g_free(build->name);
+	g_free(build->kind);
+	g_free(build->suite);
+	g_free(build->operation);
+	g_free(build);
+}
+
+static void report(const char *step, guint done, guint total, gpointer data)
+{
+	Build *build = data;
+	zion_agent_progress(build->agent, build->operation, step, done, total);
+}
+
+/* Runs in a worker thread: a Debian build takes seconds to minutes. */
+static void build_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+	Build *build = data;
+	GError *error = NULL;
+	ZionImage *image =
+		strcmp(build->kind, "busybox") == 0
+			? zion_image_build_busybox(build->agent->state_dir, build->name, report,
+						   build, &error)
+			: zion_image_build_debian(build->agent->state_dir, build->name,
+						  build->suite, report, build, &error);
+	if (image)
+		g_task_return_pointer(task, image, (GDestroyNotify)zion_image_free);
+	else
+		g_task_return_error(task, error);
+}
+
+static void on_built(GObject *source, GAsyncResult *result, gpointer data)
+{
+	Build *build = data;
+	GError *error = NULL;
+	g_autoptr(ZionImage) image = g_task_propagate_pointer(G_TASK(result), &error);
+	g_hash_table_remove(build->agent->building, build->name);
+	if (image) {
+		g_message("image %s built (%s, id %s)", image->name, image->kind, image->id);
+		zion_dbus_agent1_complete_build_image(build->agent->skeleton, build->invocation);
+	} else {
+		zion_agent_return_error(build->invocation, error);
+	}
+	build_free(build);
+}
+
+static gboolean build_allowed(ZionAgent *agent, const char *name, const char *kind,
+			      const char *suite, GError **error)
+{
+	if (strcmp(kind, "busybox") != 0 && strcmp(kind, "debian") != 0) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+			    "image kind '%s' is not one this agent builds (busybox, debian)", kind);
+		return FALSE;
+	}
+	if (suite && strcmp(kind, "debian") != 0) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_INVALID,
+			    "the option suite goes with the kind debian, not %s", kind);
+		return FALSE;
+	}
+	if (g_hash_table_contains(agent->building, name)) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_BUSY, "image %s is being built already",
+			    name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean on_build(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
 			 const char *name, const char *kind, GVariant *options, ZionAgent *agent)
 {
 	GError *error = NULL;
-	g_autoptr(ZionImage) image = NULL;
-	if (zion_caller_may_administer(agent, invocation, &error)) {
-		if (strcmp(kind, "busybox") == 0)
-			image = zion_image_build_busybox(agent->state_dir, name, NULL, NULL,
-							 &error);
-		else
-			g_set_error(&error, ZION_ERROR, ZION_ERROR_INVALID,
-				    "image kind '%s' is not one this agent builds (busybox)", kind);
-	}
-	if (!image) {
+	const char *suite = NULL;
+	g_variant_lookup(options, "suite", "&s", &suite);
+	if (!zion_caller_may_administer(agent, invocation, &error) ||
+	    !build_allowed(agent, name, kind, suite, &error)) {
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	g_message("image %s built (%s, id %s)", name, kind, image->id);
-	zion_dbus_agent1_complete_build_image(skeleton, invocation);
+	Build *build = g_new0(Build, 1);
+	*build = (Build){ agent,
+			  invocation,
+			  g_strdup(name),
+			  g_strdup(kind),
+			  g_strdup(suite),
+			  g_strdup_printf("image %s", name) };
+	g_hash_table_add(agent->building, g_strdup(name));
+	g_autoptr(GTask) task = g_task_new(NULL, NULL, on_built, build);
+	g_task_set_task_data(task, build, NULL);
+	g_task_run_in_thread(task, build_in_thread);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -46,8 +125,10 @@ static gboolean on_delete(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoc
 			  const char *name, ZionAgent *agent)
 {
 	GError *error = NULL;
-	if (!zion_caller_may_administer(agent, invocation, &error) ||
-	    !zion_image_delete(agent->state_dir, name, &error)) {
+	if (zion_caller_may_administer(agent, invocation, &error) &&
+	    g_hash_table_contains(agent->building, name))
+		g_set_error(&error, ZION_ERROR, ZION_ERROR_BUSY, "image %s is being built", name);
+	if (error || !zion_image_delete(agent->state_dir, name, &error)) {
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
@@ -58,6 +139,7 @@ static gboolean on_delete(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoc
 
 void zion_agent_images_init(ZionAgent *agent)
 {
+	agent->building = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_signal_connect(agent->skeleton, "handle-list-images", G_CALLBACK(on_list), agent);
 	g_signal_connect(agent->skeleton, "handle-build-image", G_CALLBACK(on_build), agent);
 	g_signal_connect(agent->skeleton, "handle-delete-image", G_CALLBACK(on_delete), agent);

@@ -135,6 +135,7 @@ int main(int argc, char **argv)
 	g_object_unref(agent.connection);
 	zion_persona_store_free(agent.personas);
 	zion_usage_history_close(agent.usage);
+	g_clear_pointer(&agent.building, g_hash_table_unref);
 	g_free(agent.state_dir);
 	g_free(agent.bridge);
 	g_free(agent.bridge_address);

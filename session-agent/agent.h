@@ -25,9 +25,15 @@ typedef struct {
 	char *bridge;
 	char *bridge_address;
 	ZionUsageHistory *usage;
+	/* Names of the images being built now. */
+	GHashTable *building;
 	/* Name to ZionDesktopRecord, every desktop of every user. */
 	GHashTable *desktops;
 } ZionAgent;
+
+/* Emits Progress(operation, step, done, total); callable from any thread. */
+void zion_agent_progress(ZionAgent *agent, const char *operation, const char *step, guint done,
+			 guint total);
 
 /* Connects each group's handlers to the skeleton. */
 void zion_agent_personas_init(ZionAgent *agent);

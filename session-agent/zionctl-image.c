@@ -1,4 +1,5 @@
-/* zionctl image: build, list and delete base images, directly in the state directory. */
+/* zionctl image: build, list and delete base images, through zion-agent or in the state
+ * directory directly. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,61 @@ static void print_progress(const char *step, guint done, guint total, gpointer d
 	fflush(stdout);
 }
 
+/* What a build through the agent is waiting for. */
+typedef struct {
+	char *operation;
+	GAsyncResult *result;
+} Waiting;
+
+static void on_progress(GDBusConnection *connection, const char *sender, const char *path,
+			const char *interface, const char *signal, GVariant *parameters,
+			gpointer data)
+{
+	Waiting *waiting = data;
+	const char *operation, *step;
+	guint done, total;
+	g_variant_get(parameters, "(&s&suu)", &operation, &step, &done, &total);
+	if (strcmp(operation, waiting->operation) == 0)
+		print_progress(step, done, total, NULL);
+}
+
+static void on_reply(GObject *source, GAsyncResult *result, gpointer data)
+{
+	((Waiting *)data)->result = g_object_ref(result);
+}
+
+/* BuildImage, printing the agent's Progress signals for it until it answers. */
+static int build_through(GDBusConnection *agent, const char *name, const char *kind,
+			 const char *suite)
+{
+	Waiting waiting = { g_strdup_printf("image %s", name), NULL };
+	guint subscription = g_dbus_connection_signal_subscribe(
+		agent, "org.zion.Agent1", "org.zion.Agent1", "Progress", "/org/zion/Agent1", NULL,
+		G_DBUS_SIGNAL_FLAGS_NONE, on_progress, &waiting, NULL);
+	GVariantBuilder options;
+	g_variant_builder_init(&options, G_VARIANT_TYPE("a{sv}"));
+	if (suite)
+		g_variant_builder_add(&options, "{sv}", "suite", g_variant_new_string(suite));
+	gint64 start = g_get_monotonic_time();
+	g_dbus_connection_call(agent, "org.zion.Agent1", "/org/zion/Agent1", "org.zion.Agent1",
+			       "BuildImage", g_variant_new("(ssa{sv})", name, kind, &options),
+			       NULL, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, on_reply, &waiting);
+	while (!waiting.result)
+		g_main_context_iteration(NULL, TRUE);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = g_dbus_connection_call_finish(agent, waiting.result, &error);
+	g_dbus_connection_signal_unsubscribe(agent, subscription);
+	g_object_unref(waiting.result);
+	g_free(waiting.operation);
+	if (!reply) {
+		g_dbus_error_strip_remote_error(error);
+		return fail("build", error);
+	}
+	printf("%s: built (%s) in %.2f s\n", name, kind,
+	       (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC);
+	return 0;
+}
+
 static int image_build(const ZionctlOptions *options, int argc, char **argv)
 {
 	int status = 0;
@@ -35,8 +91,8 @@ static int image_build(const ZionctlOptions *options, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	if (!zionctl_parse("NAME --busybox|--debian [--suite SUITE]",
-			   "Build a base image called NAME under STATE/images/; a persona names "
-			   "it with base: NAME.",
+			   "Build a base image called NAME under STATE/images/ (through the agent "
+			   "when it runs); a persona names it with base: NAME.",
 			   entries, &argc, &argv, &status))
 		return status;
 	if (argc != 2 || busybox == debian) {
@@ -48,6 +104,9 @@ static int image_build(const ZionctlOptions *options, int argc, char **argv)
 		fprintf(stderr, "zionctl image build: --suite goes with --debian\n");
 		return 2;
 	}
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent)
+		return build_through(agent, argv[1], busybox ? "busybox" : "debian", suite);
 	g_autoptr(GError) error = NULL;
 	gint64 start = g_get_monotonic_time();
 	g_autoptr(ZionImage) image =
@@ -84,6 +143,20 @@ static int image_list(const ZionctlOptions *options, int argc, char **argv)
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	if (agent) {
+		g_autoptr(GVariant) reply =
+			zionctl_agent_call(agent, "ListImages", NULL, "(a(sss))", &error);
+		if (!reply)
+			return fail("list", error);
+		g_autoptr(GVariantIter) iter = NULL;
+		g_variant_get(reply, "(a(sss))", &iter);
+		const char *name, *kind, *id;
+		printf("%-16s %-8s %s\n", "NAME", "KIND", "ID");
+		while (g_variant_iter_next(iter, "(&s&s&s)", &name, &kind, &id))
+			printf("%-16s %-8s %s\n", name, kind, id);
+		return 0;
+	}
 	g_autoptr(ZionImage) host = NULL;
 	if (!zion_image_lookup(options->state_dir, "host", &host, &error))
 		return fail("list", error);
@@ -105,17 +178,18 @@ static int image_delete(const ZionctlOptions *options, int argc, char **argv)
 		return 2;
 	}
 	g_autoptr(GError) error = NULL;
-	if (!zion_image_delete(options->state_dir, argv[1], &error))
+	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
+	g_autoptr(GVariant) reply =
+		agent ? zionctl_agent_call(agent, "DeleteImage", g_variant_new("(s)", argv[1]), NULL,
+					   &error)
+		      : NULL;
+	if (agent ? !reply : !zion_image_delete(options->state_dir, argv[1], &error))
 		return fail("delete", error);
 	printf("%s: deleted\n", argv[1]);
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	ZionctlCommand run;
-	const char *usage;
-} commands[] = {
+static const ZionctlSubcommand commands[] = {
 	{ "build", image_build,
 	  "build NAME --busybox|--debian [--suite SUITE]  build a base image" },
 	{ "list", image_list, "list                                           list base images" },
@@ -123,30 +197,16 @@ static const struct {
 	  "delete NAME                                    remove a built image" },
 };
 
-static void print_help(FILE *out)
-{
-	fprintf(out, "Usage: zionctl [--state-dir DIR] image COMMAND ...\n\nBase images: the "
-		     "read-only trees personas are layered over (host is the host's own root).\n"
-		     "These commands work on the state directory directly.\n\nCommands:\n");
-	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(out, "  %s\n", commands[i].usage);
-}
-
 int zionctl_image(const ZionctlOptions *options, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_help(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
-		if (strcmp(argv[1], commands[i].name) == 0) {
-			g_autofree char *prgname =
-				g_strdup_printf("zionctl image %s", commands[i].name);
-			g_set_prgname(prgname);
-			return commands[i].run(options, argc - 1, argv + 1);
-		}
-	}
-	fprintf(stderr, "zionctl image: unknown command '%s'\n\n", argv[1]);
-	print_help(stderr);
-	return 2;
+	static const ZionctlGroup group = {
+		.name = "image",
+		.about = "Base images: the read-only trees personas are layered over (host is the "
+			 "host's own root). Through zion-agent when it runs, else (and with "
+			 "--state-dir) on the state directory directly.",
+		.footer = "COMMAND --help says more.",
+		.commands = commands,
+		.n_commands = G_N_ELEMENTS(commands),
+	};
+	return zionctl_run_group(&group, options, argc, argv);
 }
