@@ -426,13 +426,24 @@ static gboolean check_layers_apart(const char *state_dir, const ZionImage *image
 	return FALSE;
 }
 
-/* Runs in a worker thread: the base image and the persona's layer, built if not cached. */
+static void report_layer_step(const char *step, guint done, guint total, gpointer data)
+{
+	struct activation *a = data;
+	g_autofree char *operation =
+		g_strdup_printf("layer %s@%u", a->persona->name, a->version->number);
+	zion_agent_progress(a->agent, operation, step, done, total);
+}
+
+/* Runs in a worker thread: the base image and the persona's layer, built if not cached (its
+ * steps reported as Progress of "layer PERSONA@VERSION"). */
 static void build_layer_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
 {
 	struct activation *a = data;
 	GError *error = NULL;
 	gboolean built;
-	const ZionLayerOptions options = { .run_in_build_root = zion_build_root_run };
+	const ZionLayerOptions options = { .progress = report_layer_step,
+					   .progress_data = a,
+					   .run_in_build_root = zion_build_root_run };
 	if (zion_image_lookup(a->agent->state_dir, a->persona->base, &a->image, &error) &&
 	    zion_layer_ensure_full(a->agent->state_dir, a->image, a->persona, a->version->hash,
 				   &options, &built, &a->layer_home, &error) &&

@@ -1,6 +1,6 @@
 /* Base images through the agent: BuildImage runs in the background with Progress signals, a
- * second build of the same name is refused meanwhile, and zionctl image goes through the agent
- * and prints the progress. With ZION_TEST_DEBIAN=1, a Debian image too (mmdebstrap, downloads). */
+ * second build of the same name is refused meanwhile, an activation reports its layer's steps,
+ * and zionctl image goes through the agent and prints the progress. With ZION_TEST_DEBIAN=1, a Debian image too (mmdebstrap, downloads). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,6 +89,31 @@ static void test_busybox(void)
 	g_assert_nonnull(strstr(kind->message, "'alpine'"));
 }
 
+/* An activation that builds its persona's layer reports each step. */
+static void test_layer_progress(void)
+{
+	zt_agent_do(agent, "SavePersona",
+		    g_variant_new("(ss)", "lp.yaml", "schema: zion/v1\nname: lp\nbase: tiny\n"),
+		    NULL);
+	zt_agent_do(agent, "CreateDesktop", g_variant_new("(ss@a{sv})", "lp", "lp", no_options()),
+		    NULL);
+	GDBusConnection *connection = zt_agent_connection(agent);
+	GString *progress = g_string_new(NULL);
+	guint subscription = g_dbus_connection_signal_subscribe(
+		connection, NULL, "org.zion.Agent1", "Progress", "/org/zion/Agent1", NULL,
+		G_DBUS_SIGNAL_FLAGS_NONE, on_progress, progress, NULL);
+	zt_agent_do(agent, "Activate", g_variant_new("(s@a{sv})", "lp", no_options()), NULL);
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	g_dbus_connection_signal_unsubscribe(connection, subscription);
+	g_autofree char *text = g_string_free(progress, FALSE);
+	g_test_message("%s", text);
+	g_assert_nonnull(strstr(text, "layer lp@1: users "));
+	assert_last_step(text, "layer lp@1: ");
+	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "lp", FALSE), NULL);
+	zt_agent_do(agent, "Destroy", g_variant_new("(s)", "lp"), NULL);
+}
+
 static void test_zionctl_through_agent(void)
 {
 	g_autofree char *zionctl =
@@ -131,8 +156,12 @@ int main(int argc, char **argv)
 		g_test_skip("the agent runs as root");
 		return 77;
 	}
+	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
+						   "zion-lxc-start", NULL);
+	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	agent = zt_agent_start();
 	g_test_add_func("/agent/images/busybox", test_busybox);
+	g_test_add_func("/agent/images/layer-progress", test_layer_progress);
 	g_test_add_func("/agent/images/zionctl-through-agent", test_zionctl_through_agent);
 	g_test_add_func("/agent/images/debian", test_debian);
 	int status = g_test_run();
