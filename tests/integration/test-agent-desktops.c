@@ -167,11 +167,8 @@ static void test_records_survive_a_crash(void)
 
 int main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
-	if (geteuid() != 0) {
-		g_test_skip("the agent runs as root");
+	if (!zt_agent_test_init(&argc, &argv))
 		return 77;
-	}
 	agent = zt_agent_start();
 	g_test_add_func("/agent/desktops/create-list-destroy", test_create_list_destroy);
 	g_test_add_func("/agent/desktops/mistakes", test_mistakes);

@@ -11,11 +11,6 @@
 
 static ZtAgent *agent;
 
-static GVariant *no_options(void)
-{
-	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-}
-
 static void on_progress(GDBusConnection *connection, const char *sender, const char *path,
 			const char *interface, const char *signal, GVariant *parameters,
 			gpointer data)
@@ -45,7 +40,7 @@ static char *build(const char *name, const char *kind, GVariant *options)
 			       G_DBUS_CALL_FLAGS_NONE, 600 * 1000, NULL, keep_result, &built);
 	/* While it builds, the same name is refused and other calls are answered. */
 	g_autoptr(GError) busy = zt_agent_call_error(
-		agent, "BuildImage", g_variant_new("(ss@a{sv})", name, kind, no_options()));
+		agent, "BuildImage", g_variant_new("(ss@a{sv})", name, kind, zt_no_options()));
 	g_assert_error(busy, ZION_ERROR, ZION_ERROR_BUSY);
 	while (!built)
 		g_main_context_iteration(NULL, TRUE);
@@ -75,7 +70,7 @@ static void assert_last_step(const char *progress, const char *operation)
 
 static void test_busybox(void)
 {
-	g_autofree char *progress = build("tiny", "busybox", no_options());
+	g_autofree char *progress = build("tiny", "busybox", zt_no_options());
 	g_test_message("%s", progress);
 	assert_last_step(progress, "image tiny: ");
 	g_assert_nonnull(strstr(progress, "image tiny: "));
@@ -84,7 +79,7 @@ static void test_busybox(void)
 	g_assert_nonnull(strstr(listed, "('tiny', 'busybox', '"));
 
 	g_autoptr(GError) kind = zt_agent_call_error(
-		agent, "BuildImage", g_variant_new("(ss@a{sv})", "odd", "alpine", no_options()));
+		agent, "BuildImage", g_variant_new("(ss@a{sv})", "odd", "alpine", zt_no_options()));
 	g_assert_error(kind, ZION_ERROR, ZION_ERROR_INVALID);
 	g_assert_nonnull(strstr(kind->message, "'alpine'"));
 }
@@ -95,14 +90,14 @@ static void test_layer_progress(void)
 	zt_agent_do(agent, "SavePersona",
 		    g_variant_new("(ss)", "lp.yaml", "schema: zion/v1\nname: lp\nbase: tiny\n"),
 		    NULL);
-	zt_agent_do(agent, "CreateDesktop", g_variant_new("(ss@a{sv})", "lp", "lp", no_options()),
+	zt_agent_do(agent, "CreateDesktop", g_variant_new("(ss@a{sv})", "lp", "lp", zt_no_options()),
 		    NULL);
 	GDBusConnection *connection = zt_agent_connection(agent);
 	GString *progress = g_string_new(NULL);
 	guint subscription = g_dbus_connection_signal_subscribe(
 		connection, NULL, "org.zion.Agent1", "Progress", "/org/zion/Agent1", NULL,
 		G_DBUS_SIGNAL_FLAGS_NONE, on_progress, progress, NULL);
-	zt_agent_do(agent, "Activate", g_variant_new("(s@a{sv})", "lp", no_options()), NULL);
+	zt_agent_do(agent, "Activate", g_variant_new("(s@a{sv})", "lp", zt_no_options()), NULL);
 	while (g_main_context_iteration(NULL, FALSE))
 		;
 	g_dbus_connection_signal_unsubscribe(connection, subscription);
@@ -151,14 +146,8 @@ static void test_debian(void)
 
 int main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
-	if (geteuid() != 0) {
-		g_test_skip("the agent runs as root");
+	if (!zt_agent_test_init(&argc, &argv))
 		return 77;
-	}
-	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
-						   "zion-lxc-start", NULL);
-	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	agent = zt_agent_start();
 	g_test_add_func("/agent/images/busybox", test_busybox);
 	g_test_add_func("/agent/images/layer-progress", test_layer_progress);

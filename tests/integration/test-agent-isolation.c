@@ -10,11 +10,6 @@
 
 static ZtAgent *agent;
 
-static GVariant *no_options(void)
-{
-	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-}
-
 static void call(const char *method, GVariant *parameters)
 {
 	zt_agent_do(agent, method, parameters, NULL);
@@ -22,7 +17,7 @@ static void call(const char *method, GVariant *parameters)
 
 static void test_two_desktops(void)
 {
-	call("BuildImage", g_variant_new("(ss@a{sv})", "iso", "busybox", no_options()));
+	call("BuildImage", g_variant_new("(ss@a{sv})", "iso", "busybox", zt_no_options()));
 	call("SavePersona",
 	     g_variant_new("(ss)", "work.yaml",
 			   "schema: zion/v1\nname: work\nbase: iso\n"
@@ -34,10 +29,10 @@ static void test_two_desktops(void)
 					  "schema: zion/v1\nname: play\nbase: iso\n"
 					  "autostart:\n  - sh -c 'id -un > ~/Shared/a.tmp; mv "
 					  "~/Shared/a.tmp ~/Shared/autostarted'\n"));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "work", "work", no_options()));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "play", "play", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "work", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "play", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "work", "work", zt_no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "play", "play", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "work", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "play", zt_no_options()));
 
 	/* Autostart apps run as the desktop's user once it runs. */
 	g_autofree char *autostarted =
@@ -110,18 +105,18 @@ static void test_host_base_needs_its_own_file_system(void)
 {
 	call("SavePersona",
 	     g_variant_new("(ss)", "onhost.yaml", "schema: zion/v1\nname: onhost\n"));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "onhost", "onhost", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "onhost", "onhost", zt_no_options()));
 	struct stat state, root;
 	g_assert_cmpint(stat(zt_agent_state_dir(agent), &state), ==, 0);
 	g_assert_cmpint(stat("/", &root), ==, 0);
 	if (state.st_dev != root.st_dev) {
-		call("Activate", g_variant_new("(s@a{sv})", "onhost", no_options()));
+		call("Activate", g_variant_new("(s@a{sv})", "onhost", zt_no_options()));
 		g_autofree char *user = zt_desktop_run(agent, "onhost", "id -un; ls /root | wc -l");
 		g_assert_cmpstr(user, ==, "user\n0");
 		zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "onhost", FALSE), NULL);
 	} else {
 		g_autoptr(GError) error = zt_agent_call_error(
-			agent, "Activate", g_variant_new("(s@a{sv})", "onhost", no_options()));
+			agent, "Activate", g_variant_new("(s@a{sv})", "onhost", zt_no_options()));
 		g_assert_nonnull(
 			strstr(error->message, "the base 'host' needs the state directory"));
 		g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
@@ -133,14 +128,8 @@ static void test_host_base_needs_its_own_file_system(void)
 
 int main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
-	if (geteuid() != 0) {
-		g_test_skip("the agent runs as root");
+	if (!zt_agent_test_init(&argc, &argv))
 		return 77;
-	}
-	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
-						   "zion-lxc-start", NULL);
-	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	agent = zt_agent_start();
 	g_test_add_func("/agent/isolation/two-desktops", test_two_desktops);
 	g_test_add_func("/agent/isolation/host-base-needs-its-own-file-system",

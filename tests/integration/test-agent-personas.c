@@ -129,11 +129,8 @@ static void test_users_read_but_do_not_write(void)
 
 int main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
-	if (geteuid() != 0) {
-		g_test_skip("the agent runs as root");
+	if (!zt_agent_test_init(&argc, &argv))
 		return 77;
-	}
 	agent = zt_agent_start();
 	g_test_add_func("/agent/personas/versions-and-rollback", test_versions_and_rollback);
 	g_test_add_func("/agent/personas/mistakes-are-named", test_mistakes_are_named);

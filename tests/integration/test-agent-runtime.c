@@ -30,11 +30,6 @@ static void call(const char *method, GVariant *parameters)
 	zt_agent_do(agent, method, parameters, NULL);
 }
 
-static GVariant *no_options(void)
-{
-	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-}
-
 static char *shared_file(const char *name)
 {
 	return g_build_filename(zt_agent_state_dir(agent), "shared", "0", name, NULL);
@@ -60,10 +55,10 @@ static gboolean mounted(const char *path)
 
 static void test_activate_see_hibernate_deactivate(void)
 {
-	call("BuildImage", g_variant_new("(ss@a{sv})", "tiny", "busybox", no_options()));
+	call("BuildImage", g_variant_new("(ss@a{sv})", "tiny", "busybox", zt_no_options()));
 	call("SavePersona", g_variant_new("(ss)", "tiny.yaml", persona));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "one", "tiny", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "one", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "one", "tiny", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "one", zt_no_options()));
 
 	/* What the persona says, as the desktop's user sees it. */
 	g_autofree char *seen = zt_desktop_run(agent, "one", "id -u; hostname; cat /etc/motd; "
@@ -110,7 +105,7 @@ static void test_activate_see_hibernate_deactivate(void)
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "one", FALSE),
 		    G_VARIANT_TYPE("(u)"));
 	g_assert_false(mounted(merged));
-	call("Activate", g_variant_new("(s@a{sv})", "one", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "one", zt_no_options()));
 	g_autofree char *gone = zt_desktop_run(agent, "one", "cat /tmp/mark 2>/dev/null || echo gone");
 	g_assert_cmpstr(gone, ==, "gone");
 	g_assert_cmpuint(usage("one", "uptime-s"), <, 60);
@@ -138,12 +133,12 @@ static guint64 oom_kills(const char *desktop)
 /* A memory hog meets the limit; raising it live lets the same job through. */
 static void test_live_limits(void)
 {
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "hog", "tiny", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "hog", "tiny", zt_no_options()));
 	GVariantBuilder limits;
 	g_variant_builder_init(&limits, G_VARIANT_TYPE("a{sv}"));
 	g_variant_builder_add(&limits, "{sv}", "memory", g_variant_new_uint64(32 << 20));
 	call("SetResources", g_variant_new("(sa{sv})", "hog", &limits));
-	call("Activate", g_variant_new("(s@a{sv})", "hog", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "hog", zt_no_options()));
 	/* What RunIn starts goes before the desktop's init when memory runs out. */
 	g_autofree char *adj = zt_desktop_run(agent, "hog", "cat /proc/self/oom_score_adj");
 	g_assert_cmpstr(adj, ==, "500");
@@ -187,8 +182,8 @@ static void test_live_limits(void)
  * cleans up. */
 static void test_agent_killed(void)
 {
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "kept", "tiny", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "kept", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "kept", "tiny", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "kept", zt_no_options()));
 	zt_agent_crash_and_restart(agent);
 	g_autofree char *alive = zt_desktop_run(agent, "kept", "echo alive");
 	g_assert_cmpstr(alive, ==, "alive");
@@ -228,7 +223,7 @@ static void test_agent_killed(void)
 		g_build_filename(zt_agent_state_dir(agent), "desktops", "kept", "merged", NULL);
 	g_assert_false(mounted(kept_root));
 	g_assert_false(zion_cgroup_exists(container));
-	call("Activate", g_variant_new("(s@a{sv})", "kept", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "kept", zt_no_options()));
 
 	/* A record that says "starting" is what a kill during Activate leaves. */
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "kept", FALSE), NULL);
@@ -317,14 +312,14 @@ static const char welcoming[] = "schema: zion/v1\n"
  * host there, and its persona's firewall holds what it refuses. */
 static void test_network_and_firewall(void)
 {
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "lonely", "tiny", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "lonely", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "lonely", "tiny", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "lonely", zt_no_options()));
 	g_autofree char *lonely = interfaces("lonely");
 	g_assert_cmpstr(lonely, ==, "lo");
 
 	call("SavePersona", g_variant_new("(ss)", "walled.yaml", walled));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wall", "walled", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "wall", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wall", "walled", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "wall", zt_no_options()));
 	g_autofree char *wall = interfaces("wall");
 	g_assert_cmpstr(wall, ==, "eth0\nlo");
 	g_autofree char *address = eth0_address("wall");
@@ -361,8 +356,8 @@ static void test_network_and_firewall(void)
 
 	/* An agent killed and restarted does not hand the running desktop's address out again. */
 	zt_agent_crash_and_restart(agent);
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wall2", "walled", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "wall2", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wall2", "walled", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "wall2", zt_no_options()));
 	g_autofree char *address2 = eth0_address("wall2");
 	g_assert_cmpstr(address2, !=, address);
 
@@ -370,8 +365,8 @@ static void test_network_and_firewall(void)
 	 * the host reaches it. nc -l serves one connection: a desktop that got through would leave
 	 * none for the host. */
 	call("SavePersona", g_variant_new("(ss)", "welcoming.yaml", welcoming));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "host1", "welcoming", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "host1", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "host1", "welcoming", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "host1", zt_no_options()));
 	g_autofree char *served = eth0_address("host1");
 	const char *serve_argv[] = { "/bin/sh", "-c", "exec nc -l -p 5000", NULL };
 	zt_agent_do(agent, "RunIn",
@@ -409,8 +404,8 @@ static void test_network_and_firewall(void)
  * the desktop is left. */
 static void test_firewall_refused(void)
 {
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "breach", "walled", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "breach", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "breach", "walled", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "breach", zt_no_options()));
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "breach", FALSE), NULL);
 	/* The layer is the agent's; the test spoils it where it lies. */
 	g_autofree char *layers = g_build_filename(zt_agent_state_dir(agent), "layers", NULL);
@@ -429,7 +424,7 @@ static void test_firewall_refused(void)
 	g_assert_true(g_file_set_contents(ruleset, "table inet zion { chain output { oops } }\n",
 					  -1, NULL));
 	g_autoptr(GError) error = zt_agent_call_error(
-		agent, "Activate", g_variant_new("(s@a{sv})", "breach", no_options()));
+		agent, "Activate", g_variant_new("(s@a{sv})", "breach", zt_no_options()));
 	g_assert_nonnull(strstr(error->message, ruleset));
 	g_assert_nonnull(strstr(error->message, "did not load"));
 	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
@@ -454,9 +449,9 @@ static const char host_network[] = "schema: zion/v1\n"
 static void test_host_network_refused(void)
 {
 	call("SavePersona", g_variant_new("(ss)", "hosted.yaml", host_network));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "hosted", "hosted", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "hosted", "hosted", zt_no_options()));
 	g_autoptr(GError) error = zt_agent_call_error(
-		agent, "Activate", g_variant_new("(s@a{sv})", "hosted", no_options()));
+		agent, "Activate", g_variant_new("(s@a{sv})", "hosted", zt_no_options()));
 	g_assert_nonnull(strstr(error->message, "persona hosted: network.mode: 'host' is not offered"));
 	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
 	g_autofree char *printed = g_variant_print(list, FALSE);
@@ -492,12 +487,12 @@ static void keep_result(GObject *source, GAsyncResult *result, gpointer data)
 static void test_package_step_fails(void)
 {
 	call("SavePersona", g_variant_new("(ss)", "wishful.yaml", missing_package));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wish", "wishful", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "wish", "wishful", zt_no_options()));
 	/* While apt runs in the build container, the agent answers other calls. */
 	g_autoptr(GAsyncResult) activated = NULL;
 	g_dbus_connection_call(zt_agent_connection(agent), "org.zion.Agent1", "/org/zion/Agent1",
 			       "org.zion.Agent1", "Activate",
-			       g_variant_new("(s@a{sv})", "wish", no_options()), NULL,
+			       g_variant_new("(s@a{sv})", "wish", zt_no_options()), NULL,
 			       G_DBUS_CALL_FLAGS_NONE, 120 * 1000, NULL, keep_result, &activated);
 	g_autoptr(GVariant) during = zt_agent_call(agent, "ListDesktops", NULL, NULL);
 	g_autofree char *building = g_variant_print(during, FALSE);
@@ -563,9 +558,9 @@ static void test_debian_packages(void)
 	g_assert_no_error(error);
 	g_assert_true(g_spawn_check_wait_status(status, NULL));
 	call("SavePersona", g_variant_new("(ss)", "greeter.yaml", hello_persona));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "greet", "greeter", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "greet", "greeter", zt_no_options()));
 	gint64 start = g_get_monotonic_time();
-	call("Activate", g_variant_new("(s@a{sv})", "greet", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "greet", zt_no_options()));
 	g_test_message("activation with apt installing hello: %.1f s",
 		       (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC);
 	g_autofree char *hello = zt_desktop_run(agent, "greet", "/usr/bin/hello");
@@ -576,14 +571,8 @@ static void test_debian_packages(void)
 
 int main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
-	if (geteuid() != 0) {
-		g_test_skip("the agent runs as root");
+	if (!zt_agent_test_init(&argc, &argv))
 		return 77;
-	}
-	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
-						   "zion-lxc-start", NULL);
-	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	agent = zt_agent_start();
 	g_test_add_func("/agent/runtime/activate-see-hibernate-deactivate",
 			test_activate_see_hibernate_deactivate);

@@ -35,11 +35,6 @@ static const char look[] =
 	"readlink /usr/bin/tool; ls /etc/conf.d | tr '\\n' ' '; echo; "
 	"cat /etc/note; ls /tmp/scratch /run/state 2>/dev/null | wc -l";
 
-static GVariant *no_options(void)
-{
-	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-}
-
 static void call(const char *method, GVariant *parameters)
 {
 	zt_agent_do(agent, method, parameters, NULL);
@@ -72,10 +67,10 @@ static char *versions(void)
 
 static void test_save_and_rollback(void)
 {
-	call("BuildImage", g_variant_new("(ss@a{sv})", "keep", "busybox", no_options()));
+	call("BuildImage", g_variant_new("(ss@a{sv})", "keep", "busybox", zt_no_options()));
 	call("SavePersona", g_variant_new("(ss)", "keep.yaml", persona));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "saver", "keep", no_options()));
-	call("Activate", g_variant_new("(s@a{sv})", "saver", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "saver", "keep", zt_no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "saver", zt_no_options()));
 	g_autofree char *before = zt_desktop_run(agent, "saver", look);
 	g_assert_cmpstr(before, ==, "persona motd\na b \nv1\n0");
 	g_free(zt_desktop_run_as_root(agent, "saver", changes));
@@ -85,13 +80,13 @@ static void test_save_and_rollback(void)
 	g_assert_cmpstr(listed, ==, "1 2*");
 
 	/* The next activation runs on version 2, which has the session's changes and only them. */
-	call("Activate", g_variant_new("(s@a{sv})", "saver", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "saver", zt_no_options()));
 	g_autofree char *after = zt_desktop_run(agent, "saver", look);
 	g_assert_cmpstr(after, ==, "no motd\ntool\n4755 0\n/opt/app/tool\nc \nv2\n0");
 	/* Without save, changes go; an unchanged session saved makes no version. */
 	g_free(zt_desktop_run_as_root(agent, "saver", "echo lost > /etc/lost"));
 	g_assert_cmpuint(deactivate("saver", FALSE), ==, 0);
-	call("Activate", g_variant_new("(s@a{sv})", "saver", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "saver", zt_no_options()));
 	g_autofree char *lost = zt_desktop_run(agent, "saver", "cat /etc/lost 2>&1 || echo gone");
 	g_assert_nonnull(strstr(lost, "gone"));
 	g_assert_cmpuint(deactivate("saver", TRUE), ==, 2);
@@ -100,7 +95,7 @@ static void test_save_and_rollback(void)
 
 	/* Rollback returns to the persona as it was. */
 	call("RollbackPersona", g_variant_new("(ss)", "keep", "1"));
-	call("Activate", g_variant_new("(s@a{sv})", "saver", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "saver", zt_no_options()));
 	g_autofree char *back = zt_desktop_run(agent, "saver", look);
 	g_assert_cmpstr(back, ==, "persona motd\na b \nv1\n0");
 	g_assert_cmpuint(deactivate("saver", FALSE), ==, 0);
@@ -110,7 +105,7 @@ static void test_save_and_rollback(void)
 /* The agent killed while it saves a session: started again, it finishes the save. */
 static void test_killed_while_saving(void)
 {
-	call("Activate", g_variant_new("(s@a{sv})", "saver", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "saver", zt_no_options()));
 	g_free(zt_desktop_run_as_root(agent, "saver", "echo kept > /etc/kept"));
 	/* What a kill during Deactivate with save leaves: the record says so, and the container
 	 * may still run. */
@@ -132,7 +127,7 @@ static void test_killed_while_saving(void)
 	g_autofree char *session =
 		g_build_filename(zt_agent_state_dir(agent), "desktops", "saver", "session", NULL);
 	g_assert_false(g_file_test(session, G_FILE_TEST_EXISTS));
-	call("Activate", g_variant_new("(s@a{sv})", "saver", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "saver", zt_no_options()));
 	g_autofree char *kept = zt_desktop_run(agent, "saver", "cat /etc/kept");
 	g_assert_cmpstr(kept, ==, "kept");
 	g_assert_cmpuint(deactivate("saver", FALSE), ==, 0);
@@ -141,14 +136,8 @@ static void test_killed_while_saving(void)
 
 int main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
-	if (geteuid() != 0) {
-		g_test_skip("the agent runs as root");
+	if (!zt_agent_test_init(&argc, &argv))
 		return 77;
-	}
-	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
-						   "zion-lxc-start", NULL);
-	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	agent = zt_agent_start();
 	g_test_add_func("/agent/save/save-and-rollback", test_save_and_rollback);
 	g_test_add_func("/agent/save/killed-while-saving", test_killed_while_saving);

@@ -8,11 +8,6 @@
 
 static ZtAgent *agent;
 
-static GVariant *no_options(void)
-{
-	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-}
-
 static void call(const char *method, GVariant *parameters)
 {
 	zt_agent_do(agent, method, parameters, NULL);
@@ -48,14 +43,14 @@ static void spin(void)
 
 static void test_history(void)
 {
-	call("BuildImage", g_variant_new("(ss@a{sv})", "use", "busybox", no_options()));
+	call("BuildImage", g_variant_new("(ss@a{sv})", "use", "busybox", zt_no_options()));
 	call("SavePersona",
 	     g_variant_new("(ss)", "use.yaml", "schema: zion/v1\nname: use\nbase: use\n"));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "used", "use", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "used", "use", zt_no_options()));
 	g_autoptr(GVariant) fresh = usage();
 	g_assert_cmpuint(sessions(fresh), ==, 0);
 
-	call("Activate", g_variant_new("(s@a{sv})", "used", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "used", zt_no_options()));
 	spin();
 	call("Deactivate", g_variant_new("(sb)", "used", FALSE));
 	g_autoptr(GVariant) first = usage();
@@ -65,7 +60,7 @@ static void test_history(void)
 	g_assert_cmpuint(field(first, "cpu-ns"), ==, 0);
 
 	/* A second session, with the agent killed while it runs and after it ended. */
-	call("Activate", g_variant_new("(s@a{sv})", "used", no_options()));
+	call("Activate", g_variant_new("(s@a{sv})", "used", zt_no_options()));
 	spin();
 	zt_agent_crash_and_restart(agent);
 	g_autoptr(GVariant) during = usage();
@@ -83,7 +78,7 @@ static void test_history(void)
 
 	/* A destroyed desktop's history goes with it. */
 	call("Destroy", g_variant_new("(s)", "used"));
-	call("CreateDesktop", g_variant_new("(ss@a{sv})", "used", "use", no_options()));
+	call("CreateDesktop", g_variant_new("(ss@a{sv})", "used", "use", zt_no_options()));
 	g_autoptr(GVariant) again = usage();
 	g_assert_cmpuint(sessions(again), ==, 0);
 	call("Destroy", g_variant_new("(s)", "used"));
@@ -91,14 +86,8 @@ static void test_history(void)
 
 int main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
-	if (geteuid() != 0) {
-		g_test_skip("the agent runs as root");
+	if (!zt_agent_test_init(&argc, &argv))
 		return 77;
-	}
-	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
-						   "zion-lxc-start", NULL);
-	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	agent = zt_agent_start();
 	g_test_add_func("/agent/usage/history", test_history);
 	int status = g_test_run();

@@ -88,11 +88,6 @@ static void test_desktops_appear_and_go(void)
 #define CLIENT_X 525
 #define CLIENT_Y 256
 
-static GVariant *no_options(void)
-{
-	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
-}
-
 /*
  * The whole path: two personas over the host's root become two desktops of the agent, each with
  * a Wayland client started inside its container through RunIn; Super+1 and Super+2 show each
@@ -121,7 +116,7 @@ static void test_clients_in_containers(void)
 	const char *names[] = { "work", "play" };
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		zt_agent_do(agent, "CreateDesktop",
-			    g_variant_new("(ss@a{sv})", names[i], names[i], no_options()), NULL);
+			    g_variant_new("(ss@a{sv})", names[i], names[i], zt_no_options()), NULL);
 		g_autofree char *socket = zt_compositor_desktop_socket(compositor, names[i]);
 		GVariantBuilder options;
 		g_variant_builder_init(&options, G_VARIANT_TYPE("a{sv}"));
@@ -186,14 +181,8 @@ static void test_clients_in_containers(void)
 
 int main(int argc, char **argv)
 {
-	g_test_init(&argc, &argv, NULL);
-	if (geteuid() != 0) {
-		g_test_skip("the agent runs as root");
+	if (!zt_agent_test_init(&argc, &argv))
 		return 77;
-	}
-	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
-						   "zion-lxc-start", NULL);
-	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
 	g_test_add_func("/session/desktops-appear-and-go", test_desktops_appear_and_go);
 	g_test_add_func("/session/clients-in-containers", test_clients_in_containers);
 	return g_test_run();

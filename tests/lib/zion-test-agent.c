@@ -143,6 +143,24 @@ static ZtAgent *start(gboolean own_fs)
 	return agent;
 }
 
+gboolean zt_agent_test_init(int *argc, char ***argv)
+{
+	g_test_init(argc, argv, NULL);
+	if (geteuid() != 0) {
+		g_test_skip("the agent runs as root");
+		return FALSE;
+	}
+	g_autofree char *helper = g_build_filename(g_getenv("ZION_BUILD_DIR"), "session-agent",
+						   "zion-lxc-start", NULL);
+	g_setenv("ZION_LXC_START_HELPER", helper, TRUE);
+	return TRUE;
+}
+
+GVariant *zt_no_options(void)
+{
+	return g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0);
+}
+
 ZtAgent *zt_agent_start(void)
 {
 	return start(FALSE);

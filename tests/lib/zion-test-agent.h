@@ -10,6 +10,14 @@
 
 typedef struct zt_agent ZtAgent;
 
+/*
+ * A test program's start: g_test_init, and the agent's helper zion-lxc-start from the build tree.
+ * FALSE when the program must skip (the agent needs root): main then returns 77.
+ */
+gboolean zt_agent_test_init(int *argc, char ***argv);
+/* An empty a{sv}, for the many methods whose options a test leaves out. */
+GVariant *zt_no_options(void);
+
 /* Starts the bus and the agent, and waits until the agent owns its name. */
 ZtAgent *zt_agent_start(void);
 /* The same with the state on an ext4 image of its own, loop-mounted: the base "host" needs the
