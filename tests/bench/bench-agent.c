@@ -10,29 +10,13 @@
 #include <unistd.h>
 
 #include "zion-test-agent.h"
+#include "bench-stats.h"
 #include "zion-test.h"
 
 #define STARTS 20
 #define FREEZES 100
 
 static ZtAgent *agent;
-
-static double now_ms(void)
-{
-	return g_get_monotonic_time() / 1000.0;
-}
-
-static int by_value(gconstpointer a, gconstpointer b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double percentile(GArray *values, double p)
-{
-	g_array_sort(values, by_value);
-	return g_array_index(values, double, (guint)(p * (values->len - 1) + 0.5));
-}
 
 static GVariant *no_options(void)
 {
@@ -42,9 +26,9 @@ static GVariant *no_options(void)
 /* The time one call takes, in ms. */
 static double timed(const char *method, GVariant *parameters)
 {
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	zt_agent_do(agent, method, parameters, NULL);
-	return now_ms() - t0;
+	return bench_now_ms() - t0;
 }
 
 static void lxc(const char *tool, const char *name, const char *lxcpath, const char *extra)
@@ -82,18 +66,18 @@ static void bench_activation(void)
 	zt_agent_do(agent, "Activate", g_variant_new("(s@a{sv})", "bench", no_options()), NULL);
 	for (int i = 0; i < STARTS; i++) {
 		lxc("lxc-stop", name, lxcpath, "-k");
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		lxc("lxc-start", name, lxcpath, NULL);
-		double took = now_ms() - t0;
+		double took = bench_now_ms() - t0;
 		g_array_append_val(plain, took);
 	}
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "bench", FALSE), NULL);
 
-	double ours_p50 = percentile(ours, 0.5), plain_p50 = percentile(plain, 0.5);
+	double ours_p50 = bench_percentile(ours, 0.5), plain_p50 = bench_percentile(plain, 0.5);
 	printf("Activate over D-Bus, cached layer, p50 of %d: %.2f ms (p90 %.2f)\n", STARTS,
-	       ours_p50, percentile(ours, 0.9));
+	       ours_p50, bench_percentile(ours, 0.9));
 	printf("lxc-start of the same config and root, p50 of %d: %.2f ms (p90 %.2f)\n", STARTS,
-	       plain_p50, percentile(plain, 0.9));
+	       plain_p50, bench_percentile(plain, 0.9));
 	printf("ratio: %.2f (target <= 1.5)\n", ours_p50 / plain_p50);
 }
 
@@ -128,9 +112,9 @@ static void bench_hibernation_and_idle(void)
 	}
 	printf("Hibernate over D-Bus (busy loop and 10 sleepers), %d runs: p50 %.2f ms, "
 	       "p99 %.2f ms\n",
-	       FREEZES, percentile(hibernate, 0.5), percentile(hibernate, 0.99));
+	       FREEZES, bench_percentile(hibernate, 0.5), bench_percentile(hibernate, 0.99));
 	printf("Resume over D-Bus: p50 %.2f ms, p99 %.2f ms (target p99 <= 20 ms)\n",
-	       percentile(resume, 0.5), percentile(resume, 0.99));
+	       bench_percentile(resume, 0.5), bench_percentile(resume, 0.99));
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "bench", FALSE), NULL);
 }
 

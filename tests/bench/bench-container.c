@@ -17,30 +17,13 @@
 #include "desktop-mount.h"
 #include "remove-tree.h"
 #include "zion-test-rootfs.h"
+#include "bench-stats.h"
 #include "zion-test.h"
 
 #define STARTS 20
 #define FREEZES 100
 
 static const char *base, *lxcpath, *work;
-
-static double now_ms(void)
-{
-	return g_get_monotonic_time() / 1000.0;
-}
-
-static int by_value(gconstpointer a, gconstpointer b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double percentile(GArray *values, double p)
-{
-	g_array_sort(values, by_value);
-	guint i = (guint)(p * (values->len - 1) + 0.5);
-	return g_array_index(values, double, i);
-}
 
 static void check(gboolean ok, GError *error)
 {
@@ -95,10 +78,10 @@ static void bench_activation(void)
 	for (int i = 0; i < STARTS; i++) {
 		Desktop d;
 		GError *error = NULL;
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		desktop_mount(&d, name);
 		check(zion_container_start(lxcpath, name, &error), error);
-		double took = now_ms() - t0;
+		double took = bench_now_ms() - t0;
 		g_array_append_val(ours, took);
 		desktop_down(&d);
 
@@ -106,19 +89,19 @@ static void bench_activation(void)
 		desktop_mount(&d, name);
 		const char *argv[] = { "lxc-start", "-n", name, "-P", lxcpath, NULL };
 		int status;
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
 			     &status, &error);
-		took = now_ms() - t0;
+		took = bench_now_ms() - t0;
 		check(error == NULL && g_spawn_check_wait_status(status, NULL), error);
 		g_array_append_val(plain, took);
 		desktop_down(&d);
 	}
-	double ours_p50 = percentile(ours, 0.5), plain_p50 = percentile(plain, 0.5);
+	double ours_p50 = bench_percentile(ours, 0.5), plain_p50 = bench_percentile(plain, 0.5);
 	printf("activation (mount + config + zion-lxc-start), p50 of %d: %.2f ms (p90 %.2f)\n",
-	       STARTS, ours_p50, percentile(ours, 0.9));
+	       STARTS, ours_p50, bench_percentile(ours, 0.9));
 	printf("lxc-start of the same config (mount not counted), p50: %.2f ms (p90 %.2f)\n",
-	       plain_p50, percentile(plain, 0.9));
+	       plain_p50, bench_percentile(plain, 0.9));
 	printf("ratio: %.2f (target <= 1.5)\n", ours_p50 / plain_p50);
 }
 
@@ -153,22 +136,22 @@ static void bench_freeze_and_idle(void)
 	g_autoptr(GArray) freeze = g_array_new(FALSE, FALSE, sizeof(double));
 	g_autoptr(GArray) thaw = g_array_new(FALSE, FALSE, sizeof(double));
 	for (int i = 0; i < FREEZES; i++) {
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		check(zion_cgroup_freeze(name, &error), error);
-		double t1 = now_ms();
+		double t1 = bench_now_ms();
 		g_usleep(5000);
-		double t2 = now_ms();
+		double t2 = bench_now_ms();
 		check(zion_cgroup_thaw(name, &error), error);
-		double t3 = now_ms();
+		double t3 = bench_now_ms();
 		double f = t1 - t0, t = t3 - t2;
 		g_array_append_val(freeze, f);
 		g_array_append_val(thaw, t);
 		g_usleep(5000);
 	}
 	printf("freeze (busy loop and 10 sleepers), %d runs: p50 %.3f ms, p99 %.3f ms\n", FREEZES,
-	       percentile(freeze, 0.5), percentile(freeze, 0.99));
-	printf("thaw: p50 %.3f ms, p99 %.3f ms (target p99 <= 20 ms)\n", percentile(thaw, 0.5),
-	       percentile(thaw, 0.99));
+	       bench_percentile(freeze, 0.5), bench_percentile(freeze, 0.99));
+	printf("thaw: p50 %.3f ms, p99 %.3f ms (target p99 <= 20 ms)\n", bench_percentile(thaw, 0.5),
+	       bench_percentile(thaw, 0.99));
 	desktop_down(&d);
 	waitpid(pid, NULL, 0);
 }
