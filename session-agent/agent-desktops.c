@@ -189,6 +189,7 @@ gboolean zion_agent_desktops_init(ZionAgent *agent, GError **error)
 	g_signal_connect(agent->skeleton, "handle-create-desktop", G_CALLBACK(on_create), agent);
 	g_signal_connect(agent->skeleton, "handle-destroy", G_CALLBACK(on_destroy), agent);
 	zion_agent_runtime_init(agent);
+	zion_agent_usage_init(agent);
 	return TRUE;
 }
 

@@ -48,12 +48,11 @@ static void build_in_thread(GTask *task, gpointer source, gpointer data, GCancel
 {
 	Build *build = data;
 	GError *error = NULL;
-	ZionImage *image =
-		strcmp(build->kind, "busybox") == 0
-			? zion_image_build_busybox(build->agent->state_dir, build->name, report,
-						   build, &error)
-			: zion_image_build_debian(build->agent->state_dir, build->name,
-						  build->suite, report, build, &error);
+	ZionImage *image = strcmp(build->kind, "busybox") == 0
+				   ? zion_image_build_busybox(build->agent->state_dir, build->name,
+							      report, build, &error)
+				   : zion_image_build_debian(build->agent->state_dir, build->name,
+							     build->suite, report, build, &error);
 	if (image)
 		g_task_return_pointer(task, image, (GDestroyNotify)zion_image_free);
 	else
@@ -108,12 +107,8 @@ static gboolean on_build(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoca
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	Build *build = g_new0(Build, 1);
-	*build = (Build){ agent,
-			  invocation,
-			  g_strdup(name),
-			  g_strdup(kind),
-			  g_strdup(suite),
-			  g_strdup_printf("image %s", name) };
+	*build = (Build){ agent,	  invocation,	   g_strdup(name),
+			  g_strdup(kind), g_strdup(suite), g_strdup_printf("image %s", name) };
 	g_hash_table_add(agent->building, g_strdup(name));
 	g_autoptr(GTask) task = g_task_new(NULL, NULL, on_built, build);
 	g_task_set_task_data(task, build, NULL);

@@ -1,6 +1,6 @@
 /*
  * org.zion.Agent1's methods that run desktops: Activate, Deactivate, Hibernate, Resume, RunIn,
- * SetResources, Usage; and, when the agent starts, bringing back desktops a crash left half done.
+ * SetResources; and, when the agent starts, bringing back desktops a crash left half done.
  * Every change of state is written to the desktop's record before the step it announces, so a
  * restarted agent knows what to finish or undo.
  */
@@ -26,9 +26,7 @@
 /* Not under /run, which an init such as systemd mounts over. */
 #define SOCKET_INSIDE "/zion/wayland-0"
 
-/* Container names are global on the machine (its cgroups are): the state directory is part of
- * them, so two agents (tests) never collide. */
-static char *container_name(ZionAgent *agent, const char *desktop)
+char *zion_agent_container_name(ZionAgent *agent, const char *desktop)
 {
 	g_autofree char *hash =
 		g_compute_checksum_for_string(G_CHECKSUM_SHA256, agent->state_dir, -1);
@@ -67,7 +65,7 @@ static ZionLimits limits_of(const ZionPersona *persona, const ZionDesktopResourc
 /* Stops the container and unmounts the root, whatever part of them exists. */
 static void stop_and_unmount(ZionAgent *agent, const ZionDesktopRecord *record)
 {
-	g_autofree char *name = container_name(agent, record->name);
+	g_autofree char *name = zion_agent_container_name(agent, record->name);
 	g_autofree char *path = lxcpath(agent);
 	g_autoptr(GError) error = NULL;
 	/* Stopping thaws, asks init, then kills whatever is left. */
@@ -261,7 +259,7 @@ static gboolean activate(struct activation *a, GError **error)
 				      user_env,
 				      desktop_env,
 				      NULL };
-	g_autofree char *name = container_name(agent, record->name);
+	g_autofree char *name = zion_agent_container_name(agent, record->name);
 	g_autofree char *path = lxcpath(agent);
 	const char *hostname =
 		persona->network.hostname ? persona->network.hostname : persona->name;
@@ -353,7 +351,7 @@ gboolean zion_agent_run_in(ZionAgent *agent, ZionDesktopRecord *record, const ch
 		}
 	}
 	g_ptr_array_add(vars, NULL);
-	g_autofree char *name = container_name(agent, record->name);
+	g_autofree char *name = zion_agent_container_name(agent, record->name);
 	g_autofree char *path = lxcpath(agent);
 	const char *user = record->user ? record->user : "user";
 	g_autofree char *merged = desktop_path(agent, record->name, "merged");
@@ -517,14 +515,6 @@ struct deactivation {
 	ZionUsage usage; /* what the session used, read before it stops */
 };
 
-/* A session's end in the usage history. */
-static void record_end(ZionAgent *agent, const char *desktop, const ZionUsage *usage)
-{
-	g_autoptr(GError) error = NULL;
-	if (!zion_usage_history_ended(agent->usage, desktop, g_get_real_time() / G_USEC_PER_SEC,
-				      usage->cpu_ns, usage->memory_peak, &error))
-		g_warning("%s", error->message);
-}
 
 /* Runs in a worker thread: touches the record's files, never the record. */
 static void tear_down_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
@@ -555,7 +545,7 @@ static void on_torn_down(GObject *source, GAsyncResult *result, gpointer data)
 	 * next start of the agent tries again. */
 	forget_activation(d->record, error ? 0 : (guint)version);
 	zion_agent_set_state(d->agent, d->record, ZION_DESKTOP_STOPPED, NULL);
-	record_end(d->agent, d->record->name, &d->usage);
+	zion_agent_usage_ended(d->agent, d->record->name, &d->usage);
 	if (error)
 		zion_agent_return_error(d->invocation, error);
 	else
@@ -580,7 +570,7 @@ static gboolean on_deactivate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *i
 	}
 	struct deactivation *d = g_new0(struct deactivation, 1);
 	*d = (struct deactivation){ .agent = agent, .record = record, .invocation = invocation };
-	g_autofree char *container = container_name(agent, name);
+	g_autofree char *container = zion_agent_container_name(agent, name);
 	if (!zion_cgroup_usage(container, &d->usage, NULL))
 		d->usage = (ZionUsage){ 0 };
 	g_autoptr(GTask) task = g_task_new(NULL, NULL, on_torn_down, d);
@@ -595,7 +585,7 @@ static gboolean on_hibernate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *in
 	GError *error = NULL;
 	ZionDesktopRecord *record =
 		desktop_in(agent, invocation, name, IN(RUNNING), "hibernate", &error);
-	g_autofree char *container = record ? container_name(agent, name) : NULL;
+	g_autofree char *container = record ? zion_agent_container_name(agent, name) : NULL;
 	gint64 start = g_get_monotonic_time();
 	if (!record || !zion_cgroup_freeze(container, &error) ||
 	    !zion_agent_set_state(agent, record, ZION_DESKTOP_HIBERNATED, &error)) {
@@ -615,7 +605,7 @@ static gboolean on_resume(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoc
 	GError *error = NULL;
 	ZionDesktopRecord *record =
 		desktop_in(agent, invocation, name, IN(HIBERNATED), "resume", &error);
-	g_autofree char *container = record ? container_name(agent, name) : NULL;
+	g_autofree char *container = record ? zion_agent_container_name(agent, name) : NULL;
 	if (!record || !zion_cgroup_thaw(container, &error) ||
 	    !zion_agent_set_state(agent, record, ZION_DESKTOP_RUNNING, &error)) {
 		zion_agent_return_error(invocation, error);
@@ -680,7 +670,7 @@ static gboolean on_set_resources(ZionDbusAgent1 *skeleton, GDBusMethodInvocation
 	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
 								 record->version, NULL, NULL);
 	ZionLimits limits = limits_of(persona, &wanted);
-	g_autofree char *container = container_name(agent, name);
+	g_autofree char *container = zion_agent_container_name(agent, name);
 	ZionDesktopResources old = record->resources;
 	record->resources = wanted;
 	if (error || (live && !zion_cgroup_set_limits(container, &limits, &error)) ||
@@ -694,53 +684,10 @@ static gboolean on_set_resources(ZionDbusAgent1 *skeleton, GDBusMethodInvocation
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean on_usage(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
-			 const char *name, ZionAgent *agent)
-{
-	GError *error = NULL;
-	ZionDesktopRecord *record = zion_agent_caller_desktop(agent, invocation, name, &error);
-	ZionUsage usage = { 0 };
-	gboolean live = record && (record->state == ZION_DESKTOP_RUNNING ||
-				   record->state == ZION_DESKTOP_HIBERNATED);
-	g_autofree char *container = record ? container_name(agent, name) : NULL;
-	if (!record || (live && !zion_cgroup_usage(container, &usage, &error))) {
-		zion_agent_return_error(invocation, error);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	GVariantBuilder builder;
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
-	g_variant_builder_add(&builder, "{sv}", "cpu-ns", g_variant_new_uint64(usage.cpu_ns));
-	g_variant_builder_add(&builder, "{sv}", "memory", g_variant_new_uint64(usage.memory));
-	g_variant_builder_add(&builder, "{sv}", "memory-peak",
-			      g_variant_new_uint64(usage.memory_peak));
-	guint64 uptime = live ? g_get_real_time() / G_USEC_PER_SEC - record->activated_at : 0;
-	g_variant_builder_add(&builder, "{sv}", "uptime-s", g_variant_new_uint64(uptime));
-	/* Over every session in the history, this one included. */
-	ZionUsageTotals totals = { 0 };
-	if (!zion_usage_history_totals(agent->usage, name, &totals, &error)) {
-		zion_agent_return_error(invocation, error);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	g_variant_builder_add(&builder, "{sv}", "total-cpu-ns",
-			      g_variant_new_uint64(totals.cpu_ns + usage.cpu_ns));
-	g_variant_builder_add(&builder, "{sv}", "total-uptime-s",
-			      g_variant_new_uint64(totals.uptime_s + uptime));
-	g_variant_builder_add(&builder, "{sv}", "total-memory-peak",
-			      g_variant_new_uint64(MAX(totals.memory_peak, usage.memory_peak)));
-	g_variant_builder_add(&builder, "{sv}", "sessions", g_variant_new_uint32(totals.sessions));
-	g_variant_builder_add(&builder, "{sv}", "last-activated",
-			      g_variant_new_int64(totals.last_started));
-	g_variant_builder_add(&builder, "{sv}", "activations",
-			      g_variant_new_uint32(record->activations));
-	g_variant_builder_add(&builder, "{sv}", "state",
-			      g_variant_new_string(zion_desktop_state_names[record->state]));
-	zion_dbus_agent1_complete_usage(skeleton, invocation, g_variant_builder_end(&builder));
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
 
 void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 {
-	g_autofree char *name = container_name(agent, record->name);
+	g_autofree char *name = zion_agent_container_name(agent, record->name);
 	g_autofree char *path = lxcpath(agent);
 	gboolean running = zion_container_is_running(path, name);
 	gboolean settled = record->state == ZION_DESKTOP_STOPPED ||
@@ -768,7 +715,7 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 		/* Stopping with save: finish the save. */
 		g_message("desktop %s: was saving its session; saving it now", record->name);
 		stop_and_unmount(agent, record);
-		record_end(agent, record->name, &(ZionUsage){ 0 });
+		zion_agent_usage_ended(agent, record->name, &(ZionUsage){ 0 });
 		version = finish_saving(agent, record, &error);
 		if (!version) {
 			g_warning("%s (kept for the next try)", error->message);
@@ -781,7 +728,7 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 			  zion_desktop_state_names[record->state]);
 		tear_down(agent, record);
 		/* What it used died with it. */
-		record_end(agent, record->name, &(ZionUsage){ 0 });
+		zion_agent_usage_ended(agent, record->name, &(ZionUsage){ 0 });
 	}
 	forget_activation(record, version);
 	record->state = ZION_DESKTOP_STOPPED;
@@ -789,34 +736,9 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 		g_warning("%s", error->message);
 }
 
-/* Every minute, a sample of what each running desktop uses, for the history. */
-#define SAMPLE_SECONDS 60
-
-static gboolean sample_usage(gpointer data)
-{
-	ZionAgent *agent = data;
-	GHashTableIter iter;
-	ZionDesktopRecord *record;
-	g_hash_table_iter_init(&iter, agent->desktops);
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&record)) {
-		if (record->state != ZION_DESKTOP_RUNNING &&
-		    record->state != ZION_DESKTOP_HIBERNATED)
-			continue;
-		g_autofree char *container = container_name(agent, record->name);
-		ZionUsage usage;
-		g_autoptr(GError) error = NULL;
-		if (!zion_cgroup_usage(container, &usage, &error) ||
-		    !zion_usage_history_sample(agent->usage, record->name, now, usage.cpu_ns,
-					       usage.memory, &error))
-			g_message("desktop %s: no usage sample: %s", record->name, error->message);
-	}
-	return G_SOURCE_CONTINUE;
-}
 
 void zion_agent_runtime_init(ZionAgent *agent)
 {
-	g_timeout_add_seconds(SAMPLE_SECONDS, sample_usage, agent);
 	g_signal_connect(agent->skeleton, "handle-activate", G_CALLBACK(on_activate), agent);
 	g_signal_connect(agent->skeleton, "handle-deactivate", G_CALLBACK(on_deactivate), agent);
 	g_signal_connect(agent->skeleton, "handle-hibernate", G_CALLBACK(on_hibernate), agent);
@@ -824,5 +746,4 @@ void zion_agent_runtime_init(ZionAgent *agent)
 	g_signal_connect(agent->skeleton, "handle-run-in", G_CALLBACK(on_run_in), agent);
 	g_signal_connect(agent->skeleton, "handle-set-resources", G_CALLBACK(on_set_resources),
 			 agent);
-	g_signal_connect(agent->skeleton, "handle-usage", G_CALLBACK(on_usage), agent);
 }

@@ -42,6 +42,15 @@ void zion_agent_images_init(ZionAgent *agent);
 gboolean zion_agent_desktops_init(ZionAgent *agent, GError **error);
 void zion_agent_desktops_finish(ZionAgent *agent);
 
+/* Container names are global on the machine (its cgroups are): the state directory is part of
+ * them, so two agents (tests) never collide. */
+char *zion_agent_container_name(ZionAgent *agent, const char *desktop);
+
+/* Usage, and samples for the history every minute (agent-usage.c). */
+void zion_agent_usage_init(ZionAgent *agent);
+/* A session's end in the usage history, with what it used. */
+void zion_agent_usage_ended(ZionAgent *agent, const char *desktop, const ZionUsage *usage);
+
 /* Activate and the other methods that run desktops (agent-runtime.c). */
 void zion_agent_runtime_init(ZionAgent *agent);
 /* At start: adopts a desktop still running, finishes or undoes what a crash interrupted. */

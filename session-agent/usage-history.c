@@ -65,10 +65,10 @@ ZionUsageHistory *zion_usage_history_open(const char *state_dir, GError **error)
 	}
 	/* WAL with NORMAL sync: a crash of the agent loses nothing committed, a power cut at most
 	 * the last moments. */
-	g_autofree char *setup = g_strdup_printf(
-		"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; BEGIN; %s "
-		"PRAGMA user_version=%d; COMMIT;",
-		schema, SCHEMA_VERSION);
+	g_autofree char *setup =
+		g_strdup_printf("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; BEGIN; %s "
+				"PRAGMA user_version=%d; COMMIT;",
+				schema, SCHEMA_VERSION);
 	if (found < 0 || sqlite3_exec(history->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
 		fail(history, "set up its tables", error);
 		return NULL;
@@ -77,8 +77,8 @@ ZionUsageHistory *zion_usage_history_open(const char *state_dir, GError **error)
 }
 
 /* Runs sql with its ? bound to the texts and numbers in order (format: 's' text, 'i' int64). */
-static gboolean run(ZionUsageHistory *history, const char *sql, const char *format,
-		    GError **error, ...)
+static gboolean run(ZionUsageHistory *history, const char *sql, const char *format, GError **error,
+		    ...)
 {
 	sqlite3_stmt *statement = NULL;
 	if (sqlite3_prepare_v2(history->db, sql, -1, &statement, NULL) != SQLITE_OK)
@@ -98,8 +98,8 @@ static gboolean run(ZionUsageHistory *history, const char *sql, const char *form
 	return status == SQLITE_DONE || fail(history, "write", error);
 }
 
-gboolean zion_usage_history_started(ZionUsageHistory *history, const char *desktop,
-				    gint64 started, GError **error)
+gboolean zion_usage_history_started(ZionUsageHistory *history, const char *desktop, gint64 started,
+				    GError **error)
 {
 	/* A session a crash left open ends where the new one starts. */
 	return run(history, "UPDATE sessions SET ended = ? WHERE desktop = ? AND ended IS NULL",
@@ -124,8 +124,7 @@ gboolean zion_usage_history_sample(ZionUsageHistory *history, const char *deskto
 		   "siii", error, desktop, at, (gint64)cpu_ns, (gint64)memory);
 }
 
-gboolean zion_usage_history_forget(ZionUsageHistory *history, const char *desktop,
-				   GError **error)
+gboolean zion_usage_history_forget(ZionUsageHistory *history, const char *desktop, GError **error)
 {
 	return run(history, "DELETE FROM sessions WHERE desktop = ?", "s", error, desktop) &&
 	       run(history, "DELETE FROM samples WHERE desktop = ?", "s", error, desktop);

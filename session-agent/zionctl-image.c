@@ -58,8 +58,8 @@ static int build_through(GDBusConnection *agent, const char *name, const char *k
 		g_variant_builder_add(&options, "{sv}", "suite", g_variant_new_string(suite));
 	gint64 start = g_get_monotonic_time();
 	g_dbus_connection_call(agent, "org.zion.Agent1", "/org/zion/Agent1", "org.zion.Agent1",
-			       "BuildImage", g_variant_new("(ssa{sv})", name, kind, &options),
-			       NULL, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, on_reply, &waiting);
+			       "BuildImage", g_variant_new("(ssa{sv})", name, kind, &options), NULL,
+			       G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, on_reply, &waiting);
 	while (!waiting.result)
 		g_main_context_iteration(NULL, TRUE);
 	g_autoptr(GError) error = NULL;
@@ -180,8 +180,8 @@ static int image_delete(const ZionctlOptions *options, int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GDBusConnection) agent = zionctl_agent(options, FALSE, NULL);
 	g_autoptr(GVariant) reply =
-		agent ? zionctl_agent_call(agent, "DeleteImage", g_variant_new("(s)", argv[1]), NULL,
-					   &error)
+		agent ? zionctl_agent_call(agent, "DeleteImage", g_variant_new("(s)", argv[1]),
+					   NULL, &error)
 		      : NULL;
 	if (agent ? !reply : !zion_image_delete(options->state_dir, argv[1], &error))
 		return fail("delete", error);

@@ -1,6 +1,7 @@
 /* Base images through the agent: BuildImage runs in the background with Progress signals, a
  * second build of the same name is refused meanwhile, an activation reports its layer's steps,
- * and zionctl image goes through the agent and prints the progress. With ZION_TEST_DEBIAN=1, a Debian image too (mmdebstrap, downloads). */
+ * and zionctl image goes through the agent and prints the progress. With ZION_TEST_DEBIAN=1, a
+ * Debian image too (mmdebstrap, downloads). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,8 +91,8 @@ static void test_layer_progress(void)
 	zt_agent_do(agent, "SavePersona",
 		    g_variant_new("(ss)", "lp.yaml", "schema: zion/v1\nname: lp\nbase: tiny\n"),
 		    NULL);
-	zt_agent_do(agent, "CreateDesktop", g_variant_new("(ss@a{sv})", "lp", "lp", zt_no_options()),
-		    NULL);
+	zt_agent_do(agent, "CreateDesktop",
+		    g_variant_new("(ss@a{sv})", "lp", "lp", zt_no_options()), NULL);
 	GDBusConnection *connection = zt_agent_connection(agent);
 	GString *progress = g_string_new(NULL);
 	guint subscription = g_dbus_connection_signal_subscribe(

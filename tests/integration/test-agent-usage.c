@@ -37,8 +37,9 @@ static guint sessions(GVariant *dict)
 /* Keeps a CPU busy inside for one to two seconds. */
 static void spin(void)
 {
-	g_free(zt_desktop_run(agent, "used",
-			      "end=$(( $(date +%s) + 2 )); while [ $(date +%s) -lt $end ]; do :; done"));
+	g_free(zt_desktop_run(
+		agent, "used",
+		"end=$(( $(date +%s) + 2 )); while [ $(date +%s) -lt $end ]; do :; done"));
 }
 
 static void test_history(void)
