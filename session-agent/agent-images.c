@@ -4,6 +4,7 @@
 #include "agent-caller.h"
 #include "agent.h"
 #include "image-store.h"
+#include "layer-build.h"
 #include "zion-error.h"
 
 static gboolean on_list(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
@@ -116,18 +117,53 @@ static gboolean on_build(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invoca
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* Fails when a desktop that is not stopped runs on a layer of image. */
+static gboolean image_unused(ZionAgent *agent, const ZionImage *image, GError **error)
+{
+	g_autofree char *prefix = g_strdup_printf("%s-", image->id);
+	GHashTableIter iter;
+	ZionDesktopRecord *record;
+	g_hash_table_iter_init(&iter, agent->desktops);
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&record)) {
+		if (record->state != ZION_DESKTOP_STOPPED && record->layer &&
+		    g_str_has_prefix(record->layer, prefix)) {
+			g_set_error(error, ZION_ERROR, ZION_ERROR_BUSY,
+				    "image %s is under desktop '%s' (persona %s), which is %s; "
+				    "deactivate it first",
+				    image->name, record->name, record->persona,
+				    zion_desktop_state_names[record->state]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* The image and the layers cached over it. */
+static gboolean delete_image(ZionAgent *agent, const char *name, GError **error)
+{
+	if (g_hash_table_contains(agent->building, name)) {
+		g_set_error(error, ZION_ERROR, ZION_ERROR_BUSY, "image %s is being built", name);
+		return FALSE;
+	}
+	g_autoptr(ZionImage) image = NULL;
+	guint pruned;
+	if (!zion_image_lookup(agent->state_dir, name, &image, error) ||
+	    !image_unused(agent, image, error) || !zion_image_delete(agent->state_dir, name, error) ||
+	    !zion_layer_prune_image(agent->state_dir, image->id, &pruned, error))
+		return FALSE;
+	g_message("image %s deleted, with %u cached layers", name, pruned);
+	return TRUE;
+}
+
 static gboolean on_delete(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *invocation,
 			  const char *name, ZionAgent *agent)
 {
 	GError *error = NULL;
-	if (zion_caller_may_administer(agent, invocation, &error) &&
-	    g_hash_table_contains(agent->building, name))
-		g_set_error(&error, ZION_ERROR, ZION_ERROR_BUSY, "image %s is being built", name);
-	if (error || !zion_image_delete(agent->state_dir, name, &error)) {
+	if (!zion_caller_may_administer(agent, invocation, &error) ||
+	    !delete_image(agent, name, &error)) {
 		zion_agent_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	g_message("image %s deleted", name);
 	zion_dbus_agent1_complete_delete_image(skeleton, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

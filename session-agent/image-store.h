@@ -50,5 +50,5 @@ ZionImage *zion_image_build_busybox(const char *state_dir, const char *name,
  */
 ZionImage *zion_image_build_debian(const char *state_dir, const char *name, const char *suite,
 				   ZionProgressFunc progress, gpointer data, GError **error);
-/* Removes a built image (layers made from it stay until they are pruned). */
+/* Removes a built image; zion_layer_prune_image removes the layers made from it. */
 gboolean zion_image_delete(const char *state_dir, const char *name, GError **error);

@@ -10,6 +10,7 @@
 
 #include "image-staging.h"
 #include "layer-internal.h"
+#include "remove-tree.h"
 #include "zion-error.h"
 
 static const struct {
@@ -176,4 +177,33 @@ gboolean zion_layer_ensure(const char *state_dir, const ZionImage *base, const Z
 	ZionLayerOptions options = { .progress = progress, .progress_data = data };
 	return zion_layer_ensure_full(state_dir, base, persona, version_hash, &options, built,
 				      layer_dir, error);
+}
+
+gboolean zion_layer_prune_image(const char *state_dir, const char *image_id, guint *pruned,
+				GError **error)
+{
+	*pruned = 0;
+	g_autofree char *layers = g_build_filename(state_dir, "layers", NULL);
+	g_autofree char *prefix = g_strdup_printf("%s-", image_id);
+	g_autoptr(GDir) dir = g_dir_open(layers, 0, NULL);
+	const char *entry;
+	while (dir && (entry = g_dir_read_name(dir))) {
+		if (!g_str_has_prefix(entry, prefix))
+			continue;
+		g_autofree char *path = g_build_filename(layers, entry, NULL);
+		if (g_str_has_suffix(entry, ".failed.log")) {
+			if (unlink(path) < 0)
+				return fail_errno(error, "remove", path);
+			continue;
+		}
+		/* Renamed out of the cache first: a crash midway leaves a staging leftover that the
+		 * next build removes, never a half layer. */
+		g_autofree char *doomed = g_strdup_printf("%s/.tmp-prune-%s", layers, entry);
+		if (rename(path, doomed) < 0)
+			return fail_errno(error, "move out of the layer cache", path);
+		if (!zion_remove_tree(doomed, error))
+			return FALSE;
+		(*pruned)++;
+	}
+	return TRUE;
 }

@@ -54,3 +54,8 @@ gboolean zion_layer_ensure_full(const char *state_dir, const ZionImage *base,
 				const ZionPersona *persona, const char *version_hash,
 				const ZionLayerOptions *options, gboolean *built, char **layer_dir,
 				GError **error);
+
+/* Removes the cached layers (and failed logs) built on the image with image_id, after the image
+ * itself is deleted; *pruned counts the layers. The caller makes sure no desktop runs on them. */
+gboolean zion_layer_prune_image(const char *state_dir, const char *image_id, guint *pruned,
+				GError **error);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "image-store.h"
+#include "layer-build.h"
 #include "zionctl.h"
 
 static int fail(const char *what, GError *error)
@@ -168,6 +169,20 @@ static int image_list(const ZionctlOptions *options, int argc, char **argv)
 	return 0;
 }
 
+/* With no agent running, no desktop runs on the image's layers. */
+static gboolean delete_directly(const char *state_dir, const char *name, GError **error)
+{
+	g_autoptr(ZionImage) image = NULL;
+	guint pruned;
+	if (!zion_image_lookup(state_dir, name, &image, error) ||
+	    !zion_image_delete(state_dir, name, error) ||
+	    !zion_layer_prune_image(state_dir, image->id, &pruned, error))
+		return FALSE;
+	if (pruned)
+		printf("%s: %u cached layers removed\n", name, pruned);
+	return TRUE;
+}
+
 static int image_delete(const ZionctlOptions *options, int argc, char **argv)
 {
 	int status = 0;
@@ -183,7 +198,7 @@ static int image_delete(const ZionctlOptions *options, int argc, char **argv)
 		agent ? zionctl_agent_call(agent, "DeleteImage", g_variant_new("(s)", argv[1]),
 					   NULL, &error)
 		      : NULL;
-	if (agent ? !reply : !zion_image_delete(options->state_dir, argv[1], &error))
+	if (agent ? !reply : !delete_directly(options->state_dir, argv[1], &error))
 		return fail("delete", error);
 	printf("%s: deleted\n", argv[1]);
 	return 0;

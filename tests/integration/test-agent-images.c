@@ -1,6 +1,7 @@
 /* Base images through the agent: BuildImage runs in the background with Progress signals, a
  * second build of the same name is refused meanwhile, an activation reports its layer's steps,
- * and zionctl image goes through the agent and prints the progress. With ZION_TEST_DEBIAN=1, a
+ * an image is deleted only when no desktop runs on it, and with its cached layers, and zionctl
+ * image goes through the agent and prints the progress. With ZION_TEST_DEBIAN=1, a
  * Debian image too (mmdebstrap, downloads). */
 #include <stdio.h>
 #include <string.h>
@@ -85,6 +86,15 @@ static void test_busybox(void)
 	g_assert_nonnull(strstr(kind->message, "'alpine'"));
 }
 
+static guint count_entries(const char *path)
+{
+	g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+	guint n = 0;
+	while (dir && g_dir_read_name(dir))
+		n++;
+	return n;
+}
+
 /* An activation that builds its persona's layer reports each step. */
 static void test_layer_progress(void)
 {
@@ -106,7 +116,18 @@ static void test_layer_progress(void)
 	g_test_message("%s", text);
 	g_assert_nonnull(strstr(text, "layer lp@1: users "));
 	assert_last_step(text, "layer lp@1: ");
+
+	/* The image is not deleted from under a running desktop; once it stops, the image goes
+	 * with the layers cached over it. */
+	g_autoptr(GError) busy =
+		zt_agent_call_error(agent, "DeleteImage", g_variant_new("(s)", "tiny"));
+	g_assert_error(busy, ZION_ERROR, ZION_ERROR_BUSY);
+	g_assert_nonnull(strstr(busy->message, "desktop 'lp'"));
+	g_autofree char *layers = g_build_filename(zt_agent_state_dir(agent), "layers", NULL);
+	g_assert_cmpuint(count_entries(layers), ==, 1);
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "lp", FALSE), NULL);
+	zt_agent_do(agent, "DeleteImage", g_variant_new("(s)", "tiny"), NULL);
+	g_assert_cmpuint(count_entries(layers), ==, 0);
 	zt_agent_do(agent, "Destroy", g_variant_new("(s)", "lp"), NULL);
 }
 
