@@ -48,6 +48,7 @@ static char *build(const char *name, const char *kind, GVariant *options)
 		g_main_context_iteration(NULL, TRUE);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) reply = g_dbus_connection_call_finish(connection, built, &error);
+	g_assert_nonnull(reply);
 	g_assert_no_error(error);
 	/* The last signals come before the reply, in order. */
 	while (g_main_context_iteration(NULL, FALSE))
