@@ -121,7 +121,6 @@ static void stop_listening(struct zc_desktop *desktop)
 {
 	if (desktop->listen_fd < 0)
 		return;
-	g_clear_pointer(&desktop->xwayland, zc_xwayland_destroy);
 	g_source_destroy(desktop->accept_source);
 	g_source_unref(desktop->accept_source);
 	close(desktop->listen_fd);
@@ -133,6 +132,10 @@ static void stop_listening(struct zc_desktop *desktop)
 void zc_desktop_retire(struct zc_desktop *desktop)
 {
 	struct zc_server *server = desktop->server;
+	/* Only desktops of the config file have an X server, and those are never retired: wlroots
+	 * 0.15's window manager outlives wlr_xwayland_destroy and reads it once freed, so a running
+	 * X server can be let go of only at exit (zc_xwayland_destroy). */
+	g_assert(!desktop->xwayland);
 	desktop->retired = true;
 	stop_listening(desktop);
 	struct wl_list *clients = wl_display_get_client_list(server->display);
@@ -159,6 +162,7 @@ void zc_desktop_destroy(struct zc_desktop *desktop)
 	if (!desktop)
 		return;
 	stop_listening(desktop);
+	g_clear_pointer(&desktop->xwayland, zc_xwayland_destroy);
 	wlr_scene_node_destroy(&desktop->tree->node);
 	g_free(desktop->agent_state);
 	g_free(desktop->socket_path);

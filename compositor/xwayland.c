@@ -350,14 +350,29 @@ static void handle_client_created(struct wl_listener *listener, void *data)
 	}
 }
 
+/*
+ * wlroots 0.15 hands its end of the window manager's connection (wm_fd[0]) to xcb, which closes it
+ * when the window manager goes, and then closes it again itself when the X server goes
+ * (server_finish_process). The second close hits whatever has taken the number meanwhile, often a
+ * Wayland client's fd, whose event source then stays in epoll after it is freed: the compositor
+ * crashed on that client's next event. Once the server has been ready, the fd is xcb's alone.
+ */
+static void disown_wm_fd(struct wlr_xwayland_server *server)
+{
+	if (server && server->client && !server->pipe_source)
+		server->wm_fd[0] = -1;
+}
+
 /* Xwayland exited (wlroots starts it again, on the next X11 connection, only if it had run for
  * more than 5 seconds): its X11 owners are gone, and the X11 sources wlroots made for them would
- * read through a window manager that is gone too. */
+ * read through a window manager that is gone too. This runs before wlroots' own handler, which
+ * registered after it. */
 static void handle_client_destroy(struct wl_listener *listener, void *data)
 {
 	struct zc_xwayland *xwayland = wl_container_of(listener, xwayland, client_destroy);
 	wl_list_remove(&xwayland->client_destroy.link);
 	wl_list_init(&xwayland->client_destroy.link);
+	disown_wm_fd(xwayland->wlr_xwayland->server);
 	if (xwayland->server->clipboard)
 		zc_clipboard_drop_x11(xwayland->server->clipboard, xwayland->desktop);
 }
@@ -471,6 +486,7 @@ void zc_xwayland_destroy(struct zc_xwayland *xwayland)
 	/* Its X11 sources would read through a window manager that is gone. */
 	if (xwayland->server->clipboard)
 		zc_clipboard_drop_x11(xwayland->server->clipboard, xwayland->desktop);
+	disown_wm_fd(xwayland->wlr_xwayland->server);
 	wlr_xwayland_destroy(xwayland->wlr_xwayland);
 	if (xwayland->cursor_theme)
 		wlr_xcursor_theme_destroy(xwayland->cursor_theme);

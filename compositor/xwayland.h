@@ -22,6 +22,8 @@ struct zc_xwayland;
  * connection. Returns NULL with error set. */
 struct zc_xwayland *zc_xwayland_create(struct zc_server *server, struct zc_desktop *desktop,
 				       GError **error);
+/* At exit only, once nothing dispatches Wayland events any more: wlroots 0.15 leaves the window
+ * manager behind, reading the freed server on its next event. */
 void zc_xwayland_destroy(struct zc_xwayland *xwayland);
 
 /*

@@ -181,9 +181,22 @@ GSubprocess *zt_compositor_spawn(ZtCompositor *compositor, const char *socket,
 	return process;
 }
 
+/* Longer than any command of a test takes on a loaded machine. */
+#define COMMAND_TIMEOUT_S 30
+
 int zt_compositor_run(ZtCompositor *compositor, const char *socket, const char *const *argv)
 {
 	g_autoptr(GSubprocess) process = zt_compositor_spawn(compositor, socket, argv);
+	/* A client of a compositor that crashed can wait forever (wlroots' Xwayland launcher, a
+	 * fork of the compositor, may outlive it with its sockets open): the test fails instead. */
+	gint64 deadline = g_get_monotonic_time() + COMMAND_TIMEOUT_S * G_USEC_PER_SEC;
+	while (g_subprocess_get_identifier(process) && g_get_monotonic_time() < deadline)
+		g_usleep(2000);
+	if (g_subprocess_get_identifier(process)) {
+		g_subprocess_force_exit(process);
+		g_error("%s did not finish in %d s; the compositor is %s", argv[0],
+			COMMAND_TIMEOUT_S, zt_compositor_alive(compositor) ? "running" : "gone");
+	}
 	g_autoptr(GError) error = NULL;
 	g_subprocess_wait(process, NULL, &error);
 	g_assert_no_error(error);
