@@ -88,7 +88,8 @@ static void on_persona(GObject *source, GAsyncResult *result, gpointer data)
 			zc_parse_color(persona->appearance.color, color);
 		struct zc_desktop *desktop = find_desktop(server, adding->name);
 		if (!desktop) {
-			/* A [desktop NAME] section of the config file still says whether it has Xwayland. */
+			/* A [desktop NAME] section of the config file still says whether it has
+			 * Xwayland. */
 			const struct zc_desktop_config *configured =
 				zc_config_find_desktop(server->config, adding->name);
 			struct zc_desktop_config config = {

@@ -26,7 +26,7 @@ struct zc_desktop {
 	int listen_fd;
 	GSource *accept_source;
 	struct wlr_scene_tree *tree;
-	struct wl_list views; // zc_view::link, most recently focused first
+	struct wl_list views;	      // zc_view::link, most recently focused first
 	struct zc_xwayland *xwayland; /* with xwayland=true, else NULL */
 	/* Over the windows while the desktop is dimmed (desktop-dim.c), else NULL. */
 	struct wlr_scene_tree *dim;

@@ -61,9 +61,9 @@ struct zc_server {
 	/* The privileged socket (WAYLAND_DISPLAY) for the shell and the settings panel. */
 	char *privileged_socket;
 
-	struct wl_list outputs;	  // zc_output::link
-	struct wl_list keyboards; // zc_keyboard::link
-	GPtrArray *desktops;	  // of zc_desktop, in config order: Super+1 is the first
+	struct wl_list outputs;	     // zc_output::link
+	struct wl_list keyboards;    // zc_keyboard::link
+	GPtrArray *desktops;	     // of zc_desktop, in config order: Super+1 is the first
 	GPtrArray *retired_desktops; // of zc_desktop the agent destroyed (desktop.h)
 	struct zc_desktop *shown;
 	struct zc_agent *agent; /* following zion-agent's desktops (agent.h) */

@@ -148,7 +148,8 @@ static gboolean delete_image(ZionAgent *agent, const char *name, GError **error)
 	g_autoptr(ZionImage) image = NULL;
 	guint pruned;
 	if (!zion_image_lookup(agent->state_dir, name, &image, error) ||
-	    !image_unused(agent, image, error) || !zion_image_delete(agent->state_dir, name, error) ||
+	    !image_unused(agent, image, error) ||
+	    !zion_image_delete(agent->state_dir, name, error) ||
 	    !zion_layer_prune_image(agent->state_dir, image->id, &pruned, error))
 		return FALSE;
 	g_message("image %s deleted, with %u cached layers", name, pruned);

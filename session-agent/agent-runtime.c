@@ -115,8 +115,9 @@ static guint save_session(ZionAgent *agent, const ZionDesktopRecord *record, GEr
 	/* What is not the desktop's own: kernel file systems, run-time state, and the mount
 	 * points of the private home (kept apart anyway) and of the compositor's socket. */
 	const char *home = record->home ? record->home + 1 : "home/user";
-	const char *excluded[] = { "dev", "proc", "sys", "run", "tmp", "var/tmp", "zion", home,
-				   NULL };
+	const char *excluded[] = {
+		"dev", "proc", "sys", "run", "tmp", "var/tmp", "zion", home, NULL
+	};
 	g_autofree char *upper = desktop_path(agent, record->name, "session/upper");
 	g_autofree char *captures = zion_session_captures_dir(agent->state_dir, record->persona);
 	g_autofree char *id = NULL;
@@ -303,8 +304,8 @@ static gboolean activate(struct activation *a, GError **error)
 static void autostart(ZionAgent *agent, ZionDesktopRecord *record)
 {
 	g_autofree char *version = g_strdup_printf("%u", record->active_version);
-	g_autoptr(ZionPersona) persona = zion_persona_store_load(agent->personas, record->persona,
-								 version, NULL, NULL);
+	g_autoptr(ZionPersona) persona =
+		zion_persona_store_load(agent->personas, record->persona, version, NULL, NULL);
 	for (guint i = 0; persona && persona->autostart[i]; i++) {
 		g_auto(GStrv) argv = NULL;
 		pid_t pid;
@@ -356,11 +357,10 @@ gboolean zion_agent_run_in(ZionAgent *agent, ZionDesktopRecord *record, const ch
 	const char *user = record->user ? record->user : "user";
 	g_autofree char *merged = desktop_path(agent, record->name, "merged");
 	g_autoptr(GArray) groups = zion_desktop_user_groups(merged, user, error);
-	if (!groups ||
-	    !zion_container_run(path, name, ZION_DESKTOP_UID, ZION_DESKTOP_UID,
-				(const gid_t *)groups->data, groups->len, argv,
-				(const char *const *)vars->pdata, record->home, -1, -1, -1, pid,
-				error))
+	if (!groups || !zion_container_run(path, name, ZION_DESKTOP_UID, ZION_DESKTOP_UID,
+					   (const gid_t *)groups->data, groups->len, argv,
+					   (const char *const *)vars->pdata, record->home, -1, -1,
+					   -1, pid, error))
 		return FALSE;
 	g_child_watch_add(*pid, reap, NULL);
 	g_message("desktop %s: started %s as pid %d", record->name, argv[0], (int)*pid);
@@ -495,9 +495,8 @@ static gboolean on_activate(ZionDbusAgent1 *skeleton, GDBusMethodInvocation *inv
 	a->persona = zion_persona_store_load(agent->personas, record->persona, record->version,
 					     &a->version, &error);
 	/* First, so a network the agent refuses changes nothing. */
-	if (!a->persona || !zion_agent_network_prepare(agent, record->name, a->persona,
-						       &a->network, &a->address, &a->gateway,
-						       &error)) {
+	if (!a->persona || !zion_agent_network_prepare(agent, record->name, a->persona, &a->network,
+						       &a->address, &a->gateway, &error)) {
 		activation_done(a, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
@@ -514,7 +513,6 @@ struct deactivation {
 	GDBusMethodInvocation *invocation;
 	ZionUsage usage; /* what the session used, read before it stops */
 };
-
 
 /* Runs in a worker thread: touches the record's files, never the record. */
 static void tear_down_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
@@ -684,7 +682,6 @@ static gboolean on_set_resources(ZionDbusAgent1 *skeleton, GDBusMethodInvocation
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-
 void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 {
 	g_autofree char *name = zion_agent_container_name(agent, record->name);
@@ -699,7 +696,7 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 			return;
 		/* Killed between freezing or thawing and writing it down: the freezer says. */
 		ZionDesktopState now = zion_cgroup_is_frozen(name) ? ZION_DESKTOP_HIBERNATED
-								    : ZION_DESKTOP_RUNNING;
+								   : ZION_DESKTOP_RUNNING;
 		g_message("desktop %s: adopted, %s", record->name, zion_desktop_state_names[now]);
 		if (now != record->state) {
 			record->state = now;
@@ -723,7 +720,8 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 		}
 	} else {
 		/* Half started, half stopped, or its container died with the agent: back to
-		 * stopped, the session's changes thrown away as a deactivation without save would. */
+		 * stopped, the session's changes thrown away as a deactivation without save would.
+		 */
 		g_message("desktop %s: was %s when the agent stopped; cleaning up", record->name,
 			  zion_desktop_state_names[record->state]);
 		tear_down(agent, record);
@@ -735,7 +733,6 @@ void zion_agent_runtime_recover(ZionAgent *agent, ZionDesktopRecord *record)
 	if (!zion_desktop_record_save(agent->state_dir, record, &error))
 		g_warning("%s", error->message);
 }
-
 
 void zion_agent_runtime_init(ZionAgent *agent)
 {

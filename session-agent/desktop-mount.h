@@ -29,8 +29,8 @@ gboolean zion_desktop_mount_point(const char *rw, const char *inside, GError **e
  */
 gboolean zion_desktop_bind_file(const char *merged, const char *host, const char *inside,
 				GError **error);
-/* Unmounts merged, and whatever is mounted below it first; nothing mounted there (or no merged at all) is success, so crash recovery can
- * always call it. */
+/* Unmounts merged, and whatever is mounted below it first; nothing mounted there (or no merged at
+ * all) is success, so crash recovery can always call it. */
 gboolean zion_desktop_umount(const char *merged, GError **error);
 /* Whether merged is a mount point now. */
 gboolean zion_desktop_is_mounted(const char *merged);

@@ -24,8 +24,8 @@ void zion_usage_history_close(ZionUsageHistory *history);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ZionUsageHistory, zion_usage_history_close)
 
 /* A session of desktop starts at started (Unix time). */
-gboolean zion_usage_history_started(ZionUsageHistory *history, const char *desktop,
-				    gint64 started, GError **error);
+gboolean zion_usage_history_started(ZionUsageHistory *history, const char *desktop, gint64 started,
+				    GError **error);
 /* The desktop's open session ends at ended, having used cpu_ns and memory_peak at most. */
 gboolean zion_usage_history_ended(ZionUsageHistory *history, const char *desktop, gint64 ended,
 				  guint64 cpu_ns, guint64 memory_peak, GError **error);
@@ -35,5 +35,4 @@ gboolean zion_usage_history_sample(ZionUsageHistory *history, const char *deskto
 gboolean zion_usage_history_totals(ZionUsageHistory *history, const char *desktop,
 				   ZionUsageTotals *totals, GError **error);
 /* Forgets a destroyed desktop's history. */
-gboolean zion_usage_history_forget(ZionUsageHistory *history, const char *desktop,
-				   GError **error);
+gboolean zion_usage_history_forget(ZionUsageHistory *history, const char *desktop, GError **error);

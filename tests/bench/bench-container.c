@@ -150,8 +150,8 @@ static void bench_freeze_and_idle(void)
 	}
 	printf("freeze (busy loop and 10 sleepers), %d runs: p50 %.3f ms, p99 %.3f ms\n", FREEZES,
 	       bench_percentile(freeze, 0.5), bench_percentile(freeze, 0.99));
-	printf("thaw: p50 %.3f ms, p99 %.3f ms (target p99 <= 20 ms)\n", bench_percentile(thaw, 0.5),
-	       bench_percentile(thaw, 0.99));
+	printf("thaw: p50 %.3f ms, p99 %.3f ms (target p99 <= 20 ms)\n",
+	       bench_percentile(thaw, 0.5), bench_percentile(thaw, 0.99));
 	desktop_down(&d);
 	waitpid(pid, NULL, 0);
 }

@@ -61,8 +61,9 @@ static void test_activate_see_hibernate_deactivate(void)
 	call("Activate", g_variant_new("(s@a{sv})", "one", zt_no_options()));
 
 	/* What the persona says, as the desktop's user sees it. */
-	g_autofree char *seen = zt_desktop_run(agent, "one", "id -u; hostname; cat /etc/motd; "
-					      ". /etc/profile.d/zion-persona.sh; echo $GREETING");
+	g_autofree char *seen = zt_desktop_run(agent, "one",
+					       "id -u; hostname; cat /etc/motd; "
+					       ". /etc/profile.d/zion-persona.sh; echo $GREETING");
 	g_assert_cmpstr(seen, ==, "1000\ntiny-desk\npersona file\nhello from tiny");
 	/* The desktop's user cannot change the system, and the base stays as it was. */
 	g_autofree char *user_try =
@@ -106,7 +107,8 @@ static void test_activate_see_hibernate_deactivate(void)
 		    G_VARIANT_TYPE("(u)"));
 	g_assert_false(mounted(merged));
 	call("Activate", g_variant_new("(s@a{sv})", "one", zt_no_options()));
-	g_autofree char *gone = zt_desktop_run(agent, "one", "cat /tmp/mark 2>/dev/null || echo gone");
+	g_autofree char *gone =
+		zt_desktop_run(agent, "one", "cat /tmp/mark 2>/dev/null || echo gone");
 	g_assert_cmpstr(gone, ==, "gone");
 	g_assert_cmpuint(usage("one", "uptime-s"), <, 60);
 	zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", "one", FALSE), NULL);
@@ -120,8 +122,8 @@ static guint64 oom_kills(const char *desktop)
 		g_compute_checksum_for_string(G_CHECKSUM_SHA256, zt_agent_state_dir(agent), -1);
 	g_autofree char *v1 = g_strdup_printf(
 		"/sys/fs/cgroup/memory/lxc.payload.z%.8s-%s/memory.oom_control", hash, desktop);
-	g_autofree char *v2 = g_strdup_printf(
-		"/sys/fs/cgroup/lxc.payload.z%.8s-%s/memory.events", hash, desktop);
+	g_autofree char *v2 =
+		g_strdup_printf("/sys/fs/cgroup/lxc.payload.z%.8s-%s/memory.events", hash, desktop);
 	g_autofree char *text = NULL;
 	g_assert_true(g_file_get_contents(v1, &text, NULL, NULL) ||
 		      g_file_get_contents(v2, &text, NULL, NULL));
@@ -248,7 +250,8 @@ static void test_agent_killed(void)
 /* The desktop's network interfaces, by name, one a line. */
 static char *interfaces(const char *desktop)
 {
-	return zt_desktop_run(agent, desktop, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
+	return zt_desktop_run(agent, desktop,
+			      "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort");
 }
 
 /* Accepts and at once closes every connection, until cancelled. */
@@ -276,8 +279,8 @@ static void listen_on(GSocketListener *listener, const char *address, guint16 po
 
 static char *lease_holder(const char *address)
 {
-	g_autofree char *path = g_build_filename(zt_agent_state_dir(agent), "network", "leases",
-						 address, NULL);
+	g_autofree char *path =
+		g_build_filename(zt_agent_state_dir(agent), "network", "leases", address, NULL);
 	char *text = NULL;
 	if (!g_file_get_contents(path, &text, NULL, NULL))
 		return NULL;
@@ -287,7 +290,9 @@ static char *lease_holder(const char *address)
 /* The desktop's IPv4 address on eth0, without its prefix. */
 static char *eth0_address(const char *desktop)
 {
-	return zt_desktop_run(agent, desktop, "ip -4 -o addr show dev eth0 | sed 's/.* inet \\([0-9.]*\\)\\/.*/\\1/'");
+	return zt_desktop_run(
+		agent, desktop,
+		"ip -4 -o addr show dev eth0 | sed 's/.* inet \\([0-9.]*\\)\\/.*/\\1/'");
 }
 
 #define BLOCKED_PORT 47101
@@ -341,8 +346,7 @@ static void test_network_and_firewall(void)
 		"else echo $port closed; fi; done",
 		BLOCKED_PORT, OPEN_PORT, gateway);
 	g_autofree char *reached = zt_desktop_run(agent, "wall", probe);
-	g_autofree char *expected =
-		g_strdup_printf("%d closed\n%d open", BLOCKED_PORT, OPEN_PORT);
+	g_autofree char *expected = g_strdup_printf("%d closed\n%d open", BLOCKED_PORT, OPEN_PORT);
 	g_assert_cmpstr(reached, ==, expected);
 	/* The firewall is the desktop's alone: the host reaches the port it blocks. */
 	g_autoptr(GSocketClient) client = g_socket_client_new();
@@ -373,14 +377,15 @@ static void test_network_and_firewall(void)
 		    g_variant_new("(s^as@a{ss})", "host1", serve_argv,
 				  g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0)),
 		    NULL);
-	g_autofree char *listening = zt_desktop_run(agent, 
-		"host1", "for i in $(seq 100); do netstat -ltn | grep -q ':5000 ' && break; "
-			 "sleep 0.05; done; netstat -ltn | grep -c ':5000 '");
+	g_autofree char *listening =
+		zt_desktop_run(agent, "host1",
+			       "for i in $(seq 100); do netstat -ltn | grep -q ':5000 ' && break; "
+			       "sleep 0.05; done; netstat -ltn | grep -c ':5000 '");
 	g_assert_cmpstr(listening, ==, "1");
-	g_autofree char *cross = g_strdup_printf(
-		"if nc -w 2 %s 5000 </dev/null >/dev/null 2>&1; then echo reached; "
-		"else echo isolated; fi",
-		served);
+	g_autofree char *cross =
+		g_strdup_printf("if nc -w 2 %s 5000 </dev/null >/dev/null 2>&1; then echo reached; "
+				"else echo isolated; fi",
+				served);
 	g_autofree char *crossed = zt_desktop_run(agent, "wall2", cross);
 	g_assert_cmpstr(crossed, ==, "isolated");
 	g_autoptr(GSocketConnection) to_desktop =
@@ -388,8 +393,9 @@ static void test_network_and_firewall(void)
 	g_assert_no_error(error);
 	g_assert_nonnull(to_desktop);
 
-	for (const char *const *d = (const char *const[]){ "lonely", "wall", "wall2", "host1", NULL }; *d;
-	     d++) {
+	for (const char *const *d =
+		     (const char *const[]){ "lonely", "wall", "wall2", "host1", NULL };
+	     *d; d++) {
 		zt_agent_do(agent, "Deactivate", g_variant_new("(sb)", *d, FALSE), NULL);
 		call("Destroy", g_variant_new("(s)", *d));
 	}
@@ -416,8 +422,7 @@ static void test_firewall_refused(void)
 		g_autofree char *path =
 			g_build_filename(layers, entry, "upper/etc/zion/firewall.nft", NULL);
 		g_autofree char *text = NULL;
-		if (g_file_get_contents(path, &text, NULL, NULL) &&
-		    strstr(text, "persona walled"))
+		if (g_file_get_contents(path, &text, NULL, NULL) && strstr(text, "persona walled"))
 			ruleset = g_steal_pointer(&path);
 	}
 	g_assert_nonnull(ruleset);
@@ -452,7 +457,8 @@ static void test_host_network_refused(void)
 	call("CreateDesktop", g_variant_new("(ss@a{sv})", "hosted", "hosted", zt_no_options()));
 	g_autoptr(GError) error = zt_agent_call_error(
 		agent, "Activate", g_variant_new("(s@a{sv})", "hosted", zt_no_options()));
-	g_assert_nonnull(strstr(error->message, "persona hosted: network.mode: 'host' is not offered"));
+	g_assert_nonnull(
+		strstr(error->message, "persona hosted: network.mode: 'host' is not offered"));
 	g_autoptr(GVariant) list = zt_agent_call(agent, "ListDesktops", NULL, NULL);
 	g_autofree char *printed = g_variant_print(list, FALSE);
 	g_assert_nonnull(strstr(printed, "('hosted', 'hosted', 0, 'stopped', 0)"));
@@ -544,7 +550,8 @@ static const char hello_persona[] = "schema: zion/v1\n"
 static void test_debian_packages(void)
 {
 	if (g_strcmp0(g_getenv("ZION_TEST_DEBIAN"), "1") != 0) {
-		g_test_skip("set ZION_TEST_DEBIAN=1 to build a Debian image and run apt (downloads)");
+		g_test_skip(
+			"set ZION_TEST_DEBIAN=1 to build a Debian image and run apt (downloads)");
 		return;
 	}
 	g_autofree char *zionctl =
@@ -553,8 +560,8 @@ static void test_debian_packages(void)
 	const char *build[] = { zionctl, state_arg, "image", "build", "deb", "--debian", NULL };
 	int status = -1;
 	g_autoptr(GError) error = NULL;
-	g_spawn_sync(NULL, (char **)build, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-		     NULL, &status, &error);
+	g_spawn_sync(NULL, (char **)build, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+		     &status, &error);
 	g_assert_no_error(error);
 	g_assert_true(g_spawn_check_wait_status(status, NULL));
 	call("SavePersona", g_variant_new("(ss)", "greeter.yaml", hello_persona));

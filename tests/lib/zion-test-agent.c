@@ -65,7 +65,9 @@ static void start_agent(ZtAgent *agent)
 	g_autofree char *bridge_arg = g_strdup_printf("--bridge=%s", agent->bridge);
 	g_autofree char *address_arg =
 		g_strdup_printf("--bridge-address=%s/24", agent->bridge_gateway);
-	const char *argv[] = { exe, bus_arg, state_arg, bridge_arg, address_arg, "--verbose", NULL };
+	const char *argv[] = {
+		exe, bus_arg, state_arg, bridge_arg, address_arg, "--verbose", NULL
+	};
 	g_autoptr(GError) error = NULL;
 	g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
 		      &agent->agent_pid, &error);
@@ -101,8 +103,7 @@ static ZtAgent *start(gboolean own_fs)
 		g_compute_checksum_for_string(G_CHECKSUM_SHA256, agent->state_dir, -1);
 	agent->bridge = g_strdup_printf("zt%.8s", hash);
 	guint32 bits = (guint32)g_ascii_strtoull(hash + 8, NULL, 16) ^ (guint32)getpid();
-	agent->bridge_gateway =
-		g_strdup_printf("10.%u.%u.1", 100 + bits % 100, (bits >> 8) % 256);
+	agent->bridge_gateway = g_strdup_printf("10.%u.%u.1", 100 + bits % 100, (bits >> 8) % 256);
 	/* Containers' mapped root must be able to walk down to their trees. */
 	g_assert_cmpint(g_mkdir(agent->state_dir, 0711), ==, 0);
 	if (own_fs) {
@@ -199,8 +200,8 @@ void zt_agent_stop(ZtAgent *agent)
 		const char *del_table[] = { "nft", "delete", "table", "ip", table, NULL };
 		g_spawn_sync(NULL, (char **)del_link, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
 			     NULL, NULL, NULL);
-		g_spawn_sync(NULL, (char **)del_table, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-			     NULL, NULL, NULL, NULL);
+		g_spawn_sync(NULL, (char **)del_table, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+			     NULL, NULL, NULL);
 	}
 	/* Lazily: the temporary directory's removal must not go into the image. */
 	if (agent->own_fs)
