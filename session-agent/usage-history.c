@@ -101,9 +101,19 @@ static gboolean run(ZionUsageHistory *history, const char *sql, const char *form
 gboolean zion_usage_history_started(ZionUsageHistory *history, const char *desktop, gint64 started,
 				    GError **error)
 {
-	/* A session a crash left open ends where the new one starts. */
-	return run(history, "UPDATE sessions SET ended = ? WHERE desktop = ? AND ended IS NULL",
-		   "is", error, started, desktop) &&
+	/* A session the agent never saw end (the machine went down with it) ends at its last
+	 * sample, with that sample's CPU time and the most memory sampled; with no sample, where it
+	 * started. Not where the new one starts: the time between was not used. */
+	return run(history,
+		   "UPDATE sessions SET"
+		   "  ended = coalesce((SELECT max(at) FROM samples WHERE samples.desktop ="
+		   "    sessions.desktop AND at >= sessions.started), started),"
+		   "  cpu_ns = coalesce((SELECT cpu_ns FROM samples WHERE samples.desktop ="
+		   "    sessions.desktop AND at >= sessions.started ORDER BY at DESC LIMIT 1), 0),"
+		   "  memory_peak = coalesce((SELECT max(memory) FROM samples WHERE"
+		   "    samples.desktop = sessions.desktop AND at >= sessions.started), 0) "
+		   "WHERE desktop = ? AND ended IS NULL",
+		   "s", error, desktop) &&
 	       run(history, "INSERT INTO sessions (desktop, started) VALUES (?, ?)", "si", error,
 		   desktop, started);
 }

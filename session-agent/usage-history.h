@@ -23,7 +23,8 @@ ZionUsageHistory *zion_usage_history_open(const char *state_dir, GError **error)
 void zion_usage_history_close(ZionUsageHistory *history);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ZionUsageHistory, zion_usage_history_close)
 
-/* A session of desktop starts at started (Unix time). */
+/* A session of desktop starts at started (Unix time). A session of it still open (the machine
+ * went down with it) ends first, at its last sample. */
 gboolean zion_usage_history_started(ZionUsageHistory *history, const char *desktop, gint64 started,
 				    GError **error);
 /* The desktop's open session ends at ended, having used cpu_ns and memory_peak at most. */
