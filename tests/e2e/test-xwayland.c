@@ -535,8 +535,8 @@ static void test_clipboard_transfer(void)
 	zt_bus_stop(bus);
 }
 
-/* Kills the Xwayland serving display (its command line names it), connects newcomers to socket
- * while it goes, and waits until it is gone. */
+/* Kills the Xwayland serving display (its command line names it), connects newcomers (if not
+ * NULL) to socket while it goes, and waits until it is gone. */
 static void kill_xwayland(const char *display, const char *socket, GPtrArray *newcomers)
 {
 	g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
@@ -559,7 +559,7 @@ static void kill_xwayland(const char *display, const char *socket, GPtrArray *ne
 	}
 	g_assert_cmpint(pid, >, 0);
 	g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; newcomers && i < 8; i++)
 		g_ptr_array_add(newcomers, zt_client_connect(socket));
 	g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", pid);
 	gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
@@ -616,6 +616,47 @@ static void test_clipboard_x11_exit(void)
 	zt_bus_stop(bus);
 }
 
+/* An X server killed after running for more than 5 s starts again on the next X11 connection
+ * (wlroots restarts only those): its windows show, and its new window manager follows the seat
+ * again, so an X11 copy reaches the desktop's Wayland clients. */
+static void test_restart(void)
+{
+	ZtBus *bus = zt_bus_start();
+	ZtCompositor *compositor = zt_compositor_start(CONFIG);
+	zt_bus_wait_name(bus, NAME);
+	g_autoptr(GHashTable) environment = desktop_environment(bus, "one");
+	const char *display = g_hash_table_lookup(environment, "DISPLAY");
+	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
+					 "#ff0000",  "-title", "x11-red", "-geometry",
+					 "300x200",  "red",    NULL };
+	g_autoptr(GSubprocess) first = spawn_x11(display, xmessage);
+	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "restart-1-first"), ==,
+			RED);
+	/* wlroots compares whole seconds of time(): 6.5 s are more than 5 whatever the fractions.
+	 */
+	g_usleep(6500 * 1000);
+	kill_xwayland(display, NULL, NULL);
+	g_assert_true(wait_exit(first));
+	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, BLACK, "restart-2-gone"), ==,
+			BLACK);
+	g_assert_true(zt_compositor_alive(compositor));
+
+	g_autoptr(GSubprocess) second = spawn_x11(display, xmessage);
+	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "restart-3-again"), ==,
+			RED);
+	g_autoptr(GSubprocess) owner = x11_copy(display, "clipboard", "copied after a restart");
+	g_autofree char *read =
+		wait_data_control_paste(compositor, FALSE, "copied after a restart");
+	g_assert_cmpstr(read, ==, "copied after a restart");
+
+	g_subprocess_force_exit(owner);
+	g_subprocess_force_exit(second);
+	g_assert_true(wait_exit(owner));
+	g_assert_true(wait_exit(second));
+	zt_compositor_stop(compositor);
+	zt_bus_stop(bus);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -625,5 +666,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/xwayland/clipboard", test_clipboard);
 	g_test_add_func("/xwayland/clipboard-transfer", test_clipboard_transfer);
 	g_test_add_func("/xwayland/clipboard-x11-exit", test_clipboard_x11_exit);
+	g_test_add_func("/xwayland/restart", test_restart);
 	return g_test_run();
 }
