@@ -1,6 +1,7 @@
 /* A system-like private bus and zion-agent from the build tree, for integration tests. */
 #include "zion-test-agent.h"
 
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -22,6 +23,8 @@ struct zt_agent {
 	char *bridge_gateway; /* the bridge's address */
 	GPid bus_pid;
 	GPid agent_pid;
+	GPid reaper_pid;
+	int reaper_stdin; /* closed when the test stops the agent, or dies */
 	GDBusConnection *connection;
 	gboolean own_fs; /* the state is on a loop-mounted ext4 image */
 };
@@ -54,6 +57,47 @@ static const char bus_config[] =
 static void die_with_parent(gpointer data)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/*
+ * What a test leaves behind is cleaned by a shell of its own, which outlives it in a session of its
+ * own: it waits until its stdin closes (at zt_agent_stop, or when the test dies, an assertion's
+ * abort included), then stops the agent's containers, unmounts whatever is mounted under the
+ * test's directory, deepest first, and deletes the agent's bridge and nftables table. After a test
+ * that died it removes the directory too; after zt_agent_stop ("stopped" on its stdin) the test's
+ * own exit does, once the test is done with it.
+ */
+static const char reaper_script[] =
+	"dir=$1 state=$2 bridge=$3\n"
+	"read -r how\n"
+	"for c in \"$state\"/lxc/*/; do\n"
+	"  [ -d \"$c\" ] && timeout 30 lxc-stop -k -P \"$state/lxc\" -n \"$(basename \"$c\")\" "
+	"2>/dev/null\n"
+	"done\n"
+	"awk -v d=\"$dir/\" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |\n"
+	"  while read -r m; do umount -l \"$m\" 2>/dev/null; done\n"
+	"ip link del \"$bridge\" 2>/dev/null\n"
+	"nft delete table ip \"zion_$bridge\" 2>/dev/null\n"
+	"[ \"$how\" = stopped ] || rm -rf \"$dir\"\n"
+	"exit 0\n";
+
+static void new_session(gpointer data)
+{
+	setsid();
+}
+
+static void start_reaper(ZtAgent *agent)
+{
+	const char *argv[] = { "/bin/sh",	   "-c",       reaper_script,
+			       "zion-test-reaper", agent->dir, agent->state_dir,
+			       agent->bridge,	   NULL };
+	g_autoptr(GError) error = NULL;
+	g_spawn_async_with_pipes(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, new_session,
+				 NULL, &agent->reaper_pid, &agent->reaper_stdin, NULL, NULL,
+				 &error);
+	g_assert_no_error(error);
+	/* Nothing the test starts later may hold it open. */
+	g_assert_cmpint(fcntl(agent->reaper_stdin, F_SETFD, FD_CLOEXEC), ==, 0);
 }
 
 static void start_agent(ZtAgent *agent)
@@ -121,6 +165,7 @@ static ZtAgent *start(gboolean own_fs)
 		g_assert_true(g_spawn_check_wait_status(status, NULL));
 	}
 	g_assert_cmpint(chmod(agent->dir, 0711), ==, 0);
+	start_reaper(agent);
 	g_autofree char *policy = zt_source_path("data/dbus/org.zion.Agent1.conf");
 	g_autofree char *config_text = g_strdup_printf(bus_config, agent->dir, policy);
 	g_autofree char *config = zt_write_file(agent->dir, "bus.conf", config_text);
@@ -192,20 +237,12 @@ void zt_agent_stop(ZtAgent *agent)
 	g_dbus_connection_close_sync(agent->connection, NULL, NULL);
 	g_object_unref(agent->connection);
 	stop_child(agent->bus_pid, SIGTERM);
-	/* The bridge and its table, when a NAT desktop made them. */
-	g_autofree char *sysfs = g_strdup_printf("/sys/class/net/%s", agent->bridge);
-	if (g_file_test(sysfs, G_FILE_TEST_EXISTS)) {
-		g_autofree char *table = g_strdup_printf("zion_%s", agent->bridge);
-		const char *del_link[] = { "ip", "link", "del", agent->bridge, NULL };
-		const char *del_table[] = { "nft", "delete", "table", "ip", table, NULL };
-		g_spawn_sync(NULL, (char **)del_link, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
-			     NULL, NULL, NULL);
-		g_spawn_sync(NULL, (char **)del_table, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
-			     NULL, NULL, NULL);
-	}
-	/* Lazily: the temporary directory's removal must not go into the image. */
-	if (agent->own_fs)
-		g_assert_cmpint(umount2(agent->state_dir, MNT_DETACH), ==, 0);
+	g_assert_cmpint(write(agent->reaper_stdin, "stopped\n", 8), ==, 8);
+	close(agent->reaper_stdin);
+	int status;
+	g_assert_cmpint(waitpid(agent->reaper_pid, &status, 0), ==, agent->reaper_pid);
+	g_assert_true(g_spawn_check_wait_status(status, NULL));
+	g_spawn_close_pid(agent->reaper_pid);
 	g_free(agent->bridge);
 	g_free(agent->bridge_gateway);
 	g_free(agent->dir);
