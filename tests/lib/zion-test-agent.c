@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,7 +25,6 @@ struct zt_agent {
 	GPid reaper_pid;
 	int reaper_stdin; /* closed when the test stops the agent, or dies */
 	GDBusConnection *connection;
-	gboolean own_fs; /* the state is on a loop-mounted ext4 image */
 };
 
 /* The system bus's default policy, as Debian's system.conf has it, plus the agent's own file. */
@@ -142,7 +140,6 @@ static ZtAgent *start(gboolean own_fs)
 	ZtAgent *agent = g_new0(ZtAgent, 1);
 	agent->dir = g_strdup(zt_temp_dir());
 	agent->state_dir = g_build_filename(agent->dir, "state", NULL);
-	agent->own_fs = own_fs;
 	g_autofree char *hash =
 		g_compute_checksum_for_string(G_CHECKSUM_SHA256, agent->state_dir, -1);
 	agent->bridge = g_strdup_printf("zt%.8s", hash);
