@@ -158,6 +158,19 @@ static uint32_t wait_pixel(ZtCompositor *compositor, int x, int y, uint32_t rgb,
 	return pixel;
 }
 
+/* A red 300×200 X11 window titled "x11-red" (background and text in red), once it shows about the
+ * middle of the output, where it opens; screenshot names the screenshot taken meanwhile. */
+static GSubprocess *open_red_window(ZtCompositor *compositor, const char *display,
+				    const char *screenshot)
+{
+	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
+					 "#ff0000",  "-title", "x11-red", "-geometry",
+					 "300x200",  "red",    NULL };
+	GSubprocess *window = spawn_x11(display, xmessage);
+	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, screenshot), ==, RED);
+	return window;
+}
+
 static gboolean wait_exit(GSubprocess *process)
 {
 	gint64 deadline = g_get_monotonic_time() + DEADLINE_US;
@@ -244,14 +257,7 @@ static void test_window(void)
 	g_autoptr(GHashTable) one = desktop_environment(bus, "one");
 	const char *display = g_hash_table_lookup(one, "DISPLAY");
 
-	/* A red 300×200 window: background and text in red. */
-	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
-					 "#ff0000",  "-title", "x11-red", "-geometry",
-					 "300x200",  "red",    NULL };
-	g_autoptr(GSubprocess) client = spawn_x11(display, xmessage);
-	/* It opens about the middle of the output. */
-	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "xwayland-1-shown"), ==,
-			RED);
+	g_autoptr(GSubprocess) client = open_red_window(compositor, display, "xwayland-1-shown");
 	int x = -1, y = -1, width, height;
 	wait_x11_moved(display, "x11-red", &x, &y, &width, &height);
 	g_assert_cmpint(width, ==, 300);
@@ -399,11 +405,7 @@ static void test_clipboard(void)
 
 	/* An X11 window of desktop one takes the keyboard: wlroots' window manager lets X11
 	 * clients set and read the clipboard only then. */
-	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
-					 "#ff0000",  "-title", "x11-red", "-geometry",
-					 "300x200",  "red",    NULL };
-	g_autoptr(GSubprocess) window = spawn_x11(one_display, xmessage);
-	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "xclip-1-x11"), ==, RED);
+	g_autoptr(GSubprocess) window = open_red_window(compositor, one_display, "xclip-1-x11");
 	wait_activated(one, one_window, FALSE);
 
 	/* X11 to Wayland: the X11 copy becomes desktop one's clipboard... */
@@ -497,12 +499,7 @@ static void test_clipboard_transfer(void)
 	ZtWindow *two_window = zt_window_open(two, 200, 200, 0xff00ff00);
 	g_autoptr(ZtClipboard) two_clipboard = zt_clipboard_new(two);
 
-	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
-					 "#ff0000",  "-title", "x11-red", "-geometry",
-					 "300x200",  "red",    NULL };
-	g_autoptr(GSubprocess) window = spawn_x11(display, xmessage);
-	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "xtransfer-1-x11"), ==,
-			RED);
+	g_autoptr(GSubprocess) window = open_red_window(compositor, display, "xtransfer-1-x11");
 	g_autoptr(GSubprocess) owner = x11_copy(display, "clipboard", "copied in X11");
 	g_autofree char *read = wait_data_control_paste(compositor, FALSE, "copied in X11");
 	g_assert_cmpstr(read, ==, "copied in X11");
@@ -587,11 +584,7 @@ static void test_clipboard_x11_exit(void)
 	ZtWindow *one_window = zt_window_open(one, 200, 200, 0xff0000ff);
 	g_autoptr(ZtClipboard) one_clipboard = zt_clipboard_new(one);
 
-	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
-					 "#ff0000",  "-title", "x11-red", "-geometry",
-					 "300x200",  "red",    NULL };
-	g_autoptr(GSubprocess) window = spawn_x11(display, xmessage);
-	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "xexit-1-x11"), ==, RED);
+	g_autoptr(GSubprocess) window = open_red_window(compositor, display, "xexit-1-x11");
 	g_autoptr(GSubprocess) owner = x11_copy(display, "clipboard", "copied in X11");
 	g_autofree char *read = wait_data_control_paste(compositor, FALSE, "copied in X11");
 	g_assert_cmpstr(read, ==, "copied in X11");
@@ -626,12 +619,7 @@ static void test_restart(void)
 	zt_bus_wait_name(bus, NAME);
 	g_autoptr(GHashTable) environment = desktop_environment(bus, "one");
 	const char *display = g_hash_table_lookup(environment, "DISPLAY");
-	const char *const xmessage[] = { "xmessage", "-bg",    "#ff0000", "-fg",
-					 "#ff0000",  "-title", "x11-red", "-geometry",
-					 "300x200",  "red",    NULL };
-	g_autoptr(GSubprocess) first = spawn_x11(display, xmessage);
-	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "restart-1-first"), ==,
-			RED);
+	g_autoptr(GSubprocess) first = open_red_window(compositor, display, "restart-1-first");
 	/* wlroots compares whole seconds of time(): 6.5 s are more than 5 whatever the fractions.
 	 */
 	g_usleep(6500 * 1000);
@@ -641,9 +629,7 @@ static void test_restart(void)
 			BLACK);
 	g_assert_true(zt_compositor_alive(compositor));
 
-	g_autoptr(GSubprocess) second = spawn_x11(display, xmessage);
-	g_assert_cmphex(wait_pixel(compositor, WIDTH / 2, HEIGHT / 2, RED, "restart-3-again"), ==,
-			RED);
+	g_autoptr(GSubprocess) second = open_red_window(compositor, display, "restart-3-again");
 	g_autoptr(GSubprocess) owner = x11_copy(display, "clipboard", "copied after a restart");
 	g_autofree char *read =
 		wait_data_control_paste(compositor, FALSE, "copied after a restart");

@@ -53,28 +53,10 @@ static const struct wl_registry_listener registry_listener = {
 	.global_remove = handle_global_remove,
 };
 
-static void handle_offer_type(void *data, struct wl_data_offer *offer, const char *mime_type)
-{
-}
-
-static void handle_offer_source_actions(void *data, struct wl_data_offer *offer, uint32_t actions)
-{
-}
-
-static void handle_offer_action(void *data, struct wl_data_offer *offer, uint32_t action)
-{
-}
-
-static const struct wl_data_offer_listener offer_listener = {
-	.offer = handle_offer_type,
-	.source_actions = handle_offer_source_actions,
-	.action = handle_offer_action,
-};
-
+/* The offer's own events (its types, its actions) are dropped: it has no listener. */
 static void handle_data_offer(void *data, struct wl_data_device *device,
 			      struct wl_data_offer *offer)
 {
-	wl_data_offer_add_listener(offer, &offer_listener, NULL);
 }
 
 static void handle_drag_enter(void *data, struct wl_data_device *device, uint32_t serial,
